@@ -1,0 +1,1 @@
+"""competenze: competence passport service for the PLEIADI integration programme."""

@@ -1,0 +1,92 @@
+"""Writing and reading the audit log. Writes join the caller's transaction (house rule 3)."""
+
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from competenze.audit.chain import GENESIS, HASHED_FIELDS, ChainBreak, event_hash, first_break
+from competenze.audit.models import AuditEvent
+from competenze.common.time import utcnow
+
+CHAIN_LOCK_ID = 7_265_100  # any constant; names the PostgreSQL advisory lock of the chain
+
+
+@dataclass(frozen=True)
+class AccessContext:
+    """Who is acting, for which organisation, why, and in which request."""
+
+    actor_type: str  # "user" | "client" | "system"
+    actor_id: str
+    organisation_id: uuid.UUID | None
+    purpose: str
+    request_id: str
+
+
+def _chain_head(session: Session) -> str:
+    if session.get_bind().dialect.name == "postgresql":
+        # Serialise appends across processes; released at commit or rollback. SQLite needs
+        # nothing here: its transactions are BEGIN IMMEDIATE (see db.py).
+        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": CHAIN_LOCK_ID})
+    last = session.exec(select(AuditEvent.hash).order_by(col(AuditEvent.seq).desc()).limit(1)).first()
+    return last or GENESIS
+
+
+def record(session: Session, ctx: AccessContext, action: str, *, object_type: str,
+           object_id: object = None, participant_ids: Sequence[uuid.UUID | None] = (None,)) -> None:
+    """Append one event per participant concerned (one with no participant by default)."""
+    prev = _chain_head(session)
+    now = utcnow()
+    for participant_id in participant_ids:
+        fields = {"occurred_at": now, "actor_type": ctx.actor_type, "actor_id": ctx.actor_id,
+                  "organisation_id": ctx.organisation_id, "action": action,
+                  "object_type": object_type,
+                  "object_id": None if object_id is None else str(object_id),
+                  "participant_id": participant_id, "purpose": ctx.purpose,
+                  "request_id": ctx.request_id}
+        digest = event_hash(prev, fields)
+        session.add(AuditEvent(**fields, prev_hash=prev, hash=digest))
+        prev = digest
+    session.flush()
+
+
+def _rows(session: Session, batch: int = 5000) -> Iterator[tuple[int, str, str, dict]]:
+    last_seq = 0
+    while True:
+        events = session.exec(select(AuditEvent).where(col(AuditEvent.seq) > last_seq)
+                              .order_by(col(AuditEvent.seq)).limit(batch)).all()
+        if not events:
+            return
+        for event in events:
+            yield event.seq, event.prev_hash, event.hash, {f: getattr(event, f) for f in HASHED_FIELDS}
+        last_seq = events[-1].seq
+        session.expunge_all()
+
+
+def verify_chain(session: Session) -> tuple[int, ChainBreak | None]:
+    """(number of events checked, first break or None)."""
+    checked = 0
+
+    def counted():
+        nonlocal checked
+        for row in _rows(session):
+            checked += 1
+            yield row
+
+    found = first_break(counted())
+    return checked, found
+
+
+def access_log(session: Session, participant_id: uuid.UUID, *, before_seq: int | None,
+               limit: int) -> list[tuple[AuditEvent, str | None]]:
+    """Events about one participant, newest first, with the acting organisation's name."""
+    from competenze.organisations.models import Organisation
+
+    query = (select(AuditEvent, Organisation.name)
+             .join(Organisation, col(Organisation.id) == col(AuditEvent.organisation_id), isouter=True)
+             .where(col(AuditEvent.participant_id) == participant_id))
+    if before_seq is not None:
+        query = query.where(col(AuditEvent.seq) < before_seq)
+    return list(session.exec(query.order_by(col(AuditEvent.seq).desc()).limit(limit)).all())

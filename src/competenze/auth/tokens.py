@@ -1,0 +1,82 @@
+"""Access tokens: the only place besides dossiers/signing.py that touches python-jose.
+
+Verification is deliberately narrow (DESIGN.md §7, RFC 8725 best practices):
+- one algorithm, ES256, checked in the header before anything else;
+- the key is chosen by `kid` from our own key ring, never from jku/x5u/jwk/x5c headers
+  (a token carrying those is rejected outright);
+- exp, iat, iss, aud, sub, jti and our `token_use` claim are required;
+- tokens longer than MAX_TOKEN_BYTES are rejected before parsing.
+"""
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from jose import jwt
+from jose.exceptions import JOSEError
+
+from competenze.auth.keys import KeyRing
+from competenze.common.time import utcnow
+
+ALGORITHM = "ES256"
+ACCESS_TOKEN_TYPE = "at+jwt"  # RFC 9068
+MAX_TOKEN_BYTES = 4096
+CLOCK_SKEW_SECONDS = 10
+FORBIDDEN_HEADERS = frozenset({"jku", "x5u", "jwk", "x5c", "crit"})
+
+USER_ACCESS = "user_access"
+CLIENT_ACCESS = "client_access"
+
+
+class InvalidToken(Exception):
+    """The token is not one of ours, or no longer valid. The reason is for logs only."""
+
+
+def issue_access_token(ring: KeyRing, *, issuer: str, audience: str, subject: str,
+                       token_use: str, lifetime: timedelta, claims: dict[str, Any]) -> str:
+    key = ring.current
+    now = utcnow()
+    payload = {
+        **claims,
+        "iss": issuer, "aud": audience, "sub": subject, "token_use": token_use,
+        "iat": int(now.timestamp()), "nbf": int(now.timestamp()),
+        "exp": int((now + lifetime).timestamp()), "jti": str(uuid.uuid4()),
+    }
+    return jwt.encode(payload, key.private_pem, algorithm=ALGORITHM,
+                      headers={"kid": key.kid, "typ": ACCESS_TOKEN_TYPE})
+
+
+def verify_access_token(ring: KeyRing, token: str, *, issuer: str, audience: str) -> dict[str, Any]:
+    if len(token) > MAX_TOKEN_BYTES:
+        raise InvalidToken("token too large")
+    if token.count(".") != 2:
+        raise InvalidToken("not a compact JWS")
+    try:
+        header = jwt.get_unverified_header(token)
+    except JOSEError as exc:
+        raise InvalidToken(f"bad header: {exc}") from None
+    if header.get("alg") != ALGORITHM:
+        raise InvalidToken(f"algorithm {header.get('alg')!r} not allowed")
+    if header.get("typ") != ACCESS_TOKEN_TYPE:
+        raise InvalidToken("not an access token")
+    if FORBIDDEN_HEADERS & header.keys():
+        raise InvalidToken("token names its own key material")
+    kid = header.get("kid")
+    if not isinstance(kid, str) or len(kid) > 100:
+        raise InvalidToken("missing kid")
+    key = ring.get(kid)
+    if key is None:
+        raise InvalidToken("unknown kid")
+    try:
+        claims = jwt.decode(
+            token, key.public_pem, algorithms=[ALGORITHM], audience=audience, issuer=issuer,
+            options={"require_exp": True, "require_iat": True, "require_aud": True,
+                     "require_iss": True, "require_sub": True, "require_jti": True,
+                     "verify_at_hash": False, "leeway": CLOCK_SKEW_SECONDS})
+    except JOSEError as exc:
+        raise InvalidToken(str(exc)) from None
+    if claims.get("token_use") not in (USER_ACCESS, CLIENT_ACCESS):
+        raise InvalidToken("not an access token")
+    if claims["iat"] > int(utcnow().timestamp()) + CLOCK_SKEW_SECONDS:
+        raise InvalidToken("issued in the future")
+    return claims

@@ -1,0 +1,60 @@
+"""Fixed-window counters in the database, so N app processes share one limit.
+
+Counters are written through the request's session. Where a counted event ends in an error
+(a failed login), the error is raised with keep_changes=True so the session dependency
+commits the count instead of rolling it back (see db.get_session).
+"""
+
+import math
+from datetime import timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from competenze.common.models import RateLimitBucket
+from competenze.common.time import utcnow
+
+
+def _live(row: RateLimitBucket | None, window: timedelta) -> RateLimitBucket | None:
+    if row is None or row.window_start <= utcnow() - window:
+        return None
+    return row
+
+
+def retry_after(session: Session, key: str, *, limit: int, window_seconds: int) -> int | None:
+    """Seconds to wait if `key` has used up its window, else None. Does not count."""
+    window = timedelta(seconds=window_seconds)
+    row = _live(session.get(RateLimitBucket, key), window)
+    if row is None or row.count < limit:
+        return None
+    return max(1, math.ceil((row.window_start + window - utcnow()).total_seconds()))
+
+
+def count(session: Session, key: str, *, window_seconds: int) -> int:
+    """Add one to `key`'s current window and return the new total."""
+    window = timedelta(seconds=window_seconds)
+    # FOR UPDATE serialises concurrent increments on PostgreSQL; SQLite transactions here
+    # are BEGIN IMMEDIATE and already serialised.
+    row = session.get(RateLimitBucket, key, with_for_update=True, populate_existing=True)
+    now = utcnow()
+    if row is None:
+        row = RateLimitBucket(key=key, window_start=now, count=1)
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:  # another process created the bucket first
+            row = session.get(RateLimitBucket, key, with_for_update=True, populate_existing=True)
+            row.count += 1
+    elif _live(row, window) is None:
+        row.window_start, row.count = now, 1
+    else:
+        row.count += 1
+    session.flush()
+    return row.count
+
+
+def reset(session: Session, key: str) -> None:
+    row = session.get(RateLimitBucket, key)
+    if row is not None:
+        session.delete(row)
+        session.flush()

@@ -1,0 +1,206 @@
+"""One exception hierarchy, rendered as RFC 9457 problem+json (API) or an HTML error page.
+
+Bodies never carry a stack trace, SQL, a token or the rejected input itself: the input may be
+personal data or an attack, and echoing it back helps neither.
+"""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("competenze")
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "https://competenze.invalid/problems/"
+
+
+class AppError(Exception):
+    status = 500
+    slug = "internal-error"
+    title = "Internal error"
+    # Most errors undo the request's writes. A few failures are themselves facts to keep
+    # (a failed login counts towards throttling; a replayed refresh token revokes its
+    # family): those are raised with keep_changes=True and db.get_session commits.
+    keep_changes = False
+
+    def __init__(self, detail: str | None = None, *, headers: dict[str, str] | None = None,
+                 keep_changes: bool = False, **extra: Any) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.headers = headers or {}
+        self.keep_changes = keep_changes
+        self.extra = extra
+
+
+class BadRequest(AppError):
+    status, slug, title = 400, "bad-request", "Bad request"
+
+
+class Unauthorized(AppError):
+    status, slug, title = 401, "unauthorized", "Authentication required"
+
+    def __init__(self, detail: str | None = None, *, keep_changes: bool = False,
+                 **extra: Any) -> None:
+        super().__init__(detail or "A valid access token is required.",
+                         headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+                         keep_changes=keep_changes, **extra)
+
+
+class Forbidden(AppError):
+    status, slug, title = 403, "forbidden", "Not allowed"
+
+
+class NotFound(AppError):
+    status, slug, title = 404, "not-found", "Not found"
+
+
+class NotAcceptable(AppError):
+    status, slug, title = 406, "not-acceptable", "Not acceptable"
+
+
+class Conflict(AppError):
+    status, slug, title = 409, "conflict", "Conflict"
+
+
+class PreconditionFailed(AppError):
+    status, slug, title = 412, "precondition-failed", "The record changed since you read it"
+
+
+class PayloadTooLarge(AppError):
+    status, slug, title = 413, "payload-too-large", "Request body too large"
+
+
+class InvalidInput(AppError):
+    status, slug, title = 422, "validation-error", "Invalid input"
+
+
+class PreconditionRequired(AppError):
+    status, slug, title = 428, "precondition-required", "If-Match header required"
+
+
+class TooManyRequests(AppError):
+    status, slug, title = 429, "too-many-requests", "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after: int, keep_changes: bool = False) -> None:
+        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after))},
+                         keep_changes=keep_changes)
+
+
+class ServiceUnavailable(AppError):
+    status, slug, title = 503, "service-unavailable", "Service temporarily unavailable"
+
+
+def field_error(field: str, message: str) -> InvalidInput:
+    """A 422 that names the offending field the same way request validation does."""
+    return InvalidInput(f"{field}: {message}", errors=[{"field": field, "message": message}])
+
+
+def _wants_html(request: Request) -> bool:
+    if request.url.path.startswith("/api/") or request.url.path.startswith("/.well-known/"):
+        return False
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept
+
+
+def problem_response(request: Request, status: int, slug: str, title: str, detail: str,
+                     headers: dict[str, str] | None = None, **extra: Any) -> Response:
+    request_id = getattr(request.state, "request_id", None)
+    if _wants_html(request):
+        from competenze.web.templating import render_error_page
+
+        response = render_error_page(request, status=status, title=title, detail=detail,
+                                     request_id=request_id)
+    else:
+        body: dict[str, Any] = {"type": PROBLEM_BASE + slug, "title": title, "status": status,
+                                "detail": detail, "instance": request.url.path}
+        if request_id:
+            body["request_id"] = request_id
+        body.update(extra)
+        response = JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _field_name(loc: tuple) -> str:
+    # ("body", "citizenships", 0) -> "citizenships[0]"; query/header/path keep their prefix.
+    parts = list(loc)
+    prefix = ""
+    if parts and parts[0] in ("query", "header", "path", "cookie"):
+        prefix = f"{parts.pop(0)}."
+    elif parts and parts[0] == "body":
+        parts.pop(0)
+    name = ""
+    for part in parts:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return prefix + (name or "body")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def _app_error(request: Request, exc: AppError) -> Response:
+        return problem_response(request, exc.status, exc.slug, exc.title, exc.detail,
+                                exc.headers, **exc.extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        errors = []
+        for err in exc.errors():
+            message = str(err.get("msg", "invalid value"))
+            if err.get("type") == "extra_forbidden":
+                message = "unknown field; remove it"
+            errors.append({"field": _field_name(tuple(err.get("loc", ()))), "message": message})
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+        return problem_response(request, 422, InvalidInput.slug, InvalidInput.title, detail,
+                                errors=errors[:50])
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        titles = {404: "Not found", 405: "Method not allowed", 401: "Authentication required",
+                  403: "Not allowed"}
+        title = titles.get(exc.status_code, "Error")
+        detail = exc.detail if isinstance(exc.detail, str) else title
+        if exc.status_code == 404:
+            detail = "There is nothing at this address."
+        slug = title.lower().replace(" ", "-")
+        return problem_response(request, exc.status_code, slug, title, detail,
+                                dict(exc.headers or {}))
+
+    @app.exception_handler(StaleDataError)
+    async def _stale(request: Request, exc: StaleDataError) -> Response:
+        e = PreconditionFailed("Someone else changed this record; read it again and retry.")
+        return problem_response(request, e.status, e.slug, e.title, e.detail)
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError) -> Response:
+        log.warning("integrity error on %s: %s", request.url.path, exc.orig.__class__.__name__)
+        e = Conflict("The change conflicts with existing data (a duplicate or a missing reference).")
+        return problem_response(request, e.status, e.slug, e.title, e.detail)
+
+    @app.exception_handler(OperationalError)
+    async def _db_down(request: Request, exc: OperationalError) -> Response:
+        log.error("database unavailable on %s: %s", request.url.path, exc.orig.__class__.__name__)
+        e = ServiceUnavailable("The database is not reachable right now; try again shortly.")
+        return problem_response(request, e.status, e.slug, e.title, e.detail,
+                                {"Retry-After": "5"})
+
+    @app.exception_handler(DBAPIError)
+    async def _db_error(request: Request, exc: DBAPIError) -> Response:
+        if exc.connection_invalidated:
+            return await _db_down(request, exc)  # type: ignore[arg-type]
+        log.exception("database error on %s", request.url.path)
+        return problem_response(request, 500, "internal-error", "Internal error",
+                                "Something went wrong on our side; it has been logged.")
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s", request.url.path)
+        return problem_response(request, 500, "internal-error", "Internal error",
+                                "Something went wrong on our side; it has been logged.")

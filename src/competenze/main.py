@@ -1,0 +1,91 @@
+"""create_app(settings): the one place where the application is assembled."""
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, col, select
+
+from competenze.auth.keys import KeyRing
+from competenze.auth.router import router as auth_router
+from competenze.config import Settings, get_settings
+from competenze.db import make_engine
+from competenze.errors import install_error_handlers
+from competenze.organisations.models import Organisation
+from competenze.organisations.router import router as organisations_router
+from competenze.participants.router import router as participants_router
+from competenze.web.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from competenze.web.pages import router as pages_router
+
+log = logging.getLogger("competenze")
+
+API_DESCRIPTION = (
+    "Skills assessment and signed competence dossiers for Emilia-Romagna's integration "
+    "programme (PLEIADI). Errors are RFC 9457 application/problem+json.")
+
+
+class StartupRefused(RuntimeError):
+    """The configuration is unsafe for the chosen environment."""
+
+
+def _refuse_unsafe_production(settings: Settings, engine) -> None:
+    if settings.environment != "production":
+        return
+    try:
+        with Session(engine) as session:
+            demo = session.exec(select(Organisation.id).where(col(Organisation.is_demo)).limit(1)).first()
+    except SQLAlchemyError as exc:
+        raise StartupRefused(f"database not ready ({exc.__class__.__name__}); run `competenze migrate`") from None
+    if demo is not None:
+        raise StartupRefused("this database holds the demo network (demo passwords and secrets); "
+                             "production refuses to start on it")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = make_engine(settings.database_url)
+    keys = KeyRing(settings.keys_dir, settings.signing_key_pem)
+    keys.current  # fail fast when no signing key exists  # noqa: B018
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        _refuse_unsafe_production(settings, engine)
+        yield
+        engine.dispose()
+
+    docs = settings.show_docs
+    app = FastAPI(title="competenze", version="1.0.0", description=API_DESCRIPTION,
+                  lifespan=lifespan, debug=settings.debug,
+                  docs_url="/docs" if docs else None, redoc_url=None,
+                  openapi_url="/openapi.json" if docs else None)
+    app.state.settings, app.state.engine, app.state.keys = settings, engine, keys
+
+    install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware)  # outermost: every response has an id
+
+    app.include_router(auth_router)
+    app.include_router(organisations_router)
+    app.include_router(participants_router)
+    app.include_router(pages_router)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        """The process is up (no dependencies checked)."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz(request: Request) -> JSONResponse:
+        """The database answers and a signing key is loaded: ready for traffic."""
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503,
+                                headers={"Retry-After": "5", "Cache-Control": "no-store"})
+        return JSONResponse({"status": "ready"}, headers={"Cache-Control": "no-store"})
+
+    return app

@@ -1,0 +1,160 @@
+"""Participants, their consents and their access log."""
+
+import json
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from competenze.audit import service as audit
+from competenze.auth.dependencies import Access, require_roles
+from competenze.auth.principals import Principal
+from competenze.common.codes import CountryCode
+from competenze.common.etag import etag_for, require_if_match, set_etag
+from competenze.common.idempotency import IdempotencyKeyHeader, fingerprint, run_idempotent
+from competenze.common.pagination import Cursor, Limit, decode_cursor, encode_cursor
+from competenze.db import SessionDep
+from competenze.errors import field_error
+from competenze.participants import consents, service
+from competenze.participants.schemas import (
+    AccessLogEntry, AccessLogPage, ConsentCreate, ConsentOut, ParticipantClose, ParticipantCreate,
+    ParticipantOut, ParticipantPage, ParticipantStatus, ParticipantUpdate)
+from competenze.participants.visibility import get_visible_participant
+
+router = APIRouter(prefix="/api/v1/participants", tags=["participants"])
+
+CaseWorker = Annotated[Principal, Depends(require_roles("counsellor", "org_admin"))]
+NO_STORE = {"Cache-Control": "no-store"}  # personal data must not sit in shared caches
+
+
+def _personal(response: Response, version: int | None = None) -> None:
+    response.headers.update(NO_STORE)
+    if version is not None:
+        set_etag(response, version)
+
+
+@router.post("", response_model=ParticipantOut, response_model_exclude_unset=True,
+             status_code=201, operation_id="participants_create",
+             responses={409: {"description": "Possible duplicate"}})
+def create_participant(principal: CaseWorker, ctx: Access, body: ParticipantCreate,
+                       session: SessionDep, idempotency_key: IdempotencyKeyHeader = None,
+                       confirm_duplicate: Annotated[bool, Query()] = False) -> Response:
+    """Register a participant in your organisation."""
+    def create() -> JSONResponse:
+        out = service.create(session, principal, ctx, body, confirm_duplicate=confirm_duplicate)
+        content = json.loads(out.model_dump_json(exclude_unset=True))
+        # A new row starts at version 1 (SQLAlchemy's version counter).
+        return JSONResponse(content, status_code=201, headers={
+            **NO_STORE, "ETag": etag_for(1), "Location": f"/api/v1/participants/{out.id}"})
+
+    return run_idempotent(session, principal=principal.key, key=idempotency_key,
+                          request_fingerprint=fingerprint(body.model_dump(mode="json"), confirm_duplicate),
+                          create=create)
+
+
+@router.get("", response_model=ParticipantPage, response_model_exclude_unset=True,
+            operation_id="participants_list")
+def list_participants(principal: CaseWorker, ctx: Access, session: SessionDep, response: Response,
+                      q: Annotated[str | None, Query(max_length=100, description="Name words (accent- and case-insensitive prefix match)")] = None,
+                      birth_date: date | None = None,
+                      citizenship: Annotated[CountryCode | None, Query()] = None,
+                      counsellor_id: uuid.UUID | None = None,
+                      status_: Annotated[ParticipantStatus | None, Query(alias="status")] = None,
+                      cursor: Cursor = None, limit: Limit = 50):
+    """Search the participants you may see, newest first, cursor-paginated."""
+    _personal(response)
+    return service.search(session, principal, ctx, q=q, birth_date=birth_date,
+                          citizenship=citizenship, counsellor_id=counsellor_id,
+                          status=status_.value if status_ else None, cursor=cursor, limit=limit)
+
+
+@router.get("/{participant_id}", response_model=ParticipantOut, response_model_exclude_unset=True,
+            operation_id="participants_get")
+def get_participant(principal: CaseWorker, ctx: Access, participant_id: uuid.UUID,
+                    session: SessionDep, response: Response):
+    """One participant; the ETag is needed to change it."""
+    participant = get_visible_participant(session, principal, participant_id)
+    _personal(response, participant.version)
+    return service.read(session, principal, ctx, participant)
+
+
+@router.patch("/{participant_id}", response_model=ParticipantOut, response_model_exclude_unset=True,
+              operation_id="participants_update",
+              responses={412: {"description": "Stale ETag"}, 428: {"description": "If-Match missing"}})
+def update_participant(principal: CaseWorker, ctx: Access, participant_id: uuid.UUID,
+                       body: ParticipantUpdate, request: Request, session: SessionDep,
+                       response: Response):
+    """Change a participant's details (If-Match required)."""
+    participant = get_visible_participant(session, principal, participant_id, for_update=True)
+    require_if_match(request, participant.version)
+    out = service.update(session, principal, ctx, participant, body)
+    _personal(response, participant.version)
+    return out
+
+
+@router.post("/{participant_id}/close", response_model=ParticipantOut,
+             response_model_exclude_unset=True, operation_id="participants_close",
+             responses={412: {"description": "Stale ETag"}, 428: {"description": "If-Match missing"}})
+def close_participant(principal: CaseWorker, ctx: Access, participant_id: uuid.UUID,
+                      body: ParticipantClose, request: Request, session: SessionDep,
+                      response: Response):
+    """Close a participant's record with a reason (If-Match required)."""
+    participant = get_visible_participant(session, principal, participant_id, for_update=True)
+    require_if_match(request, participant.version)
+    out = service.close(session, principal, ctx, participant, body.reason)
+    _personal(response, participant.version)
+    return out
+
+
+@router.get("/{participant_id}/consents", response_model=list[ConsentOut],
+            operation_id="consents_list")
+def list_consents(principal: CaseWorker, ctx: Access, participant_id: uuid.UUID,
+                  session: SessionDep, response: Response):
+    """The participant's consents, active and withdrawn."""
+    participant = get_visible_participant(session, principal, participant_id)
+    _personal(response)
+    return consents.list_consents(session, ctx, participant)
+
+
+@router.post("/{participant_id}/consents", response_model=ConsentOut, status_code=201,
+             operation_id="consents_create")
+def give_consent(principal: CaseWorker, ctx: Access, participant_id: uuid.UUID,
+                 body: ConsentCreate, session: SessionDep, response: Response):
+    """Record the participant's consent for a recipient organisation and purpose."""
+    participant = get_visible_participant(session, principal, participant_id)
+    _personal(response)
+    return consents.give(session, ctx, participant, body, principal.id)
+
+
+@router.post("/{participant_id}/consents/{consent_id}/withdraw", response_model=ConsentOut,
+             operation_id="consents_withdraw")
+def withdraw_consent(principal: CaseWorker, ctx: Access, participant_id: uuid.UUID,
+                     consent_id: uuid.UUID, session: SessionDep, response: Response):
+    """Withdraw a consent; it stops applying immediately."""
+    participant = get_visible_participant(session, principal, participant_id)
+    _personal(response)
+    return consents.withdraw(session, ctx, participant, consent_id, principal.id)
+
+
+@router.get("/{participant_id}/access-log", response_model=AccessLogPage,
+            operation_id="participants_access_log")
+def access_log(principal: CaseWorker, ctx: Access, participant_id: uuid.UUID, session: SessionDep,
+               response: Response, cursor: Cursor = None, limit: Limit = 50):
+    """Who accessed this participant's data: date, organisation and purpose, newest first."""
+    participant = get_visible_participant(session, principal, participant_id)
+    _personal(response)
+    before = decode_cursor(cursor, 1)[0] if cursor else None
+    if before is not None and not isinstance(before, int):
+        raise field_error("query.cursor", "not a cursor returned by this API")
+    rows = audit.access_log(session, participant.id, before_seq=before, limit=limit + 1)
+    next_cursor = encode_cursor([rows[limit - 1][0].seq]) if len(rows) > limit else None
+    items = [AccessLogEntry(occurred_at=e.occurred_at, organisation_id=e.organisation_id,
+                            organisation_name=name, action=e.action, purpose=e.purpose)
+             for e, name in rows[:limit]]
+    audit.record(session, ctx, "participant.access_log", object_type="participant",
+                 object_id=participant.id, participant_ids=[participant.id])
+    return AccessLogPage(items=items, next_cursor=next_cursor)
+
+
