@@ -153,7 +153,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
         errors = []
         for err in exc.errors():
-            message = str(err.get("msg", "invalid value"))
+            message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
             if err.get("type") == "extra_forbidden":
                 message = "unknown field; remove it"
             errors.append({"field": _field_name(tuple(err.get("loc", ()))), "message": message})

@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Annotated
 
 import pycountry
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 
 @lru_cache
@@ -52,11 +52,13 @@ def _lower(value: object) -> object:
     return value.strip().lower() if isinstance(value, str) else value
 
 
+# The membership check gives the message (it bounds the length too); the JSON schema
+# states the bound for clients.
 CountryCode = Annotated[
-    str, BeforeValidator(_upper), Field(min_length=2, max_length=2, examples=["MA"]),
-    AfterValidator(_check_country),
+    str, BeforeValidator(_upper), AfterValidator(_check_country),
+    WithJsonSchema({"type": "string", "minLength": 2, "maxLength": 2, "examples": ["MA"]}),
 ]
 LanguageCode = Annotated[
-    str, BeforeValidator(_lower), Field(min_length=2, max_length=3, examples=["ar"]),
-    AfterValidator(_check_language),
+    str, BeforeValidator(_lower), AfterValidator(_check_language),
+    WithJsonSchema({"type": "string", "minLength": 2, "maxLength": 3, "examples": ["ar"]}),
 ]

@@ -1,0 +1,218 @@
+"""Participants: register, read, search, update with If-Match, close, validation, restricted data."""
+
+import pytest
+from competenze.audit.models import AuditEvent
+from competenze.participants.models import Participant
+from tests.factories import auth, count_rows, create_participant, participant_body
+
+BASE = "/api/v1/participants"
+
+
+def test_create_read_and_etag(client, world):
+    headers = auth(client, world.counsellor_a)
+    response = client.post(BASE, json=participant_body(), headers=headers)
+    assert response.status_code == 201
+    assert response.headers["location"] == f"{BASE}/{response.json()['id']}"
+    assert response.headers["cache-control"] == "no-store"
+    created = response.json()
+    assert created["counsellor_id"] == str(world.counsellor_a.id)  # defaults to the creator
+    assert created["organisation_id"] == str(world.org_a.id)
+    read = client.get(f"{BASE}/{created['id']}", headers=headers)
+    assert read.status_code == 200 and read.json() == created
+    assert read.headers["etag"] == '"1"' and read.headers["cache-control"] == "no-store"
+
+
+def test_update_requires_if_match_and_rejects_stale(client, world):
+    headers = auth(client, world.counsellor_a)
+    p = create_participant(client, headers)
+    url = f"{BASE}/{p['id']}"
+    missing = client.patch(url, json={"residence_municipality": "Imola"}, headers=headers)
+    assert missing.status_code == 428 and "If-Match" in missing.json()["detail"]
+    etag = client.get(url, headers=headers).headers["etag"]
+    ok = client.patch(url, json={"residence_municipality": "Imola"}, headers={**headers, "If-Match": etag})
+    assert ok.status_code == 200 and ok.json()["residence_municipality"] == "Imola"
+    assert ok.headers["etag"] != etag
+    stale = client.patch(url, json={"residence_municipality": "Carpi"}, headers={**headers, "If-Match": etag})
+    assert stale.status_code == 412
+    assert client.get(url, headers=headers).json()["residence_municipality"] == "Imola"
+
+
+def test_idempotent_create_returns_the_first_result_and_creates_once(client, world, engine):
+    headers = {**auth(client, world.counsellor_a), "Idempotency-Key": "create-amina-1"}
+    first = client.post(BASE, json=participant_body(), headers=headers)
+    second = client.post(BASE, json=participant_body(), headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert first.json() == second.json()
+    assert second.headers["idempotent-replayed"] == "true"
+    assert count_rows(engine, Participant) == 1
+    different = client.post(BASE, json=participant_body(given_names="Other"), headers=headers)
+    assert different.status_code == 422 and "Idempotency-Key" in different.json()["detail"]
+
+
+def test_same_idempotency_key_of_another_user_is_independent(client, world, engine):
+    body = participant_body()
+    a = client.post(BASE, json=body, headers={**auth(client, world.counsellor_a), "Idempotency-Key": "k1"})
+    b = client.post(BASE, json=body, headers={**auth(client, world.counsellor_b), "Idempotency-Key": "k1"})
+    assert a.status_code == b.status_code == 201 and a.json()["id"] != b.json()["id"]
+
+
+def test_duplicate_warning_and_confirmation(client, world):
+    headers = auth(client, world.counsellor_a)
+    first = create_participant(client, headers)
+    dup = client.post(BASE, json=participant_body(given_names="amína", family_name="EL IDRISSI"), headers=headers)
+    assert dup.status_code == 409
+    assert dup.json()["existing_id"] == first["id"] and "confirm_duplicate=true" in dup.json()["detail"]
+    confirmed = client.post(f"{BASE}?confirm_duplicate=true", json=participant_body(), headers=headers)
+    assert confirmed.status_code == 201
+    # A counsellor of another organisation cannot see the first record, so gets no hint of it.
+    other = client.post(BASE, json=participant_body(), headers=auth(client, world.counsellor_b))
+    assert other.status_code == 201
+
+
+@pytest.mark.parametrize("field, value, fragment", [
+    ("birth_date", "2099-01-01", "future"),
+    ("country_of_birth", "XX", "ISO 3166"),
+    ("citizenships", ["MA", "MA"], "once"),
+    ("mother_tongues", ["klingon"], "language"),
+    ("preferred_language", "zz", "language"),
+    ("sex", "unknown", "female"),
+    ("permit_category", "tourist", "asylum_seeker"),
+    ("given_names", "x" * 101, "100"),
+    ("given_names", "", "at least 1"),
+    ("fiscal_code", "RSSMRA85T10A562X", "fiscal code"),
+    ("fiscal_code", "12345678901", "16 characters"),
+    ("email", "not-an-email", "pattern"),
+    ("arrival_date", "1980-01-01", "arrival_date"),
+])
+def test_invalid_input_is_422_naming_the_field_and_writes_nothing(client, world, engine, field, value, fragment):
+    response = client.post(BASE, json=participant_body(**{field: value}), headers=auth(client, world.counsellor_a))
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["type"].endswith("/validation-error")
+    assert field in body["detail"] and fragment.lower() in body["detail"].lower()
+    assert all(set(error) == {"field", "message"} for error in body["errors"])  # no echoed input
+    assert count_rows(engine, Participant) == 0
+    assert count_rows(engine, AuditEvent) == 0
+
+
+def test_unknown_field_is_422_and_nothing_written(client, world, engine):
+    response = client.post(BASE, json=participant_body(nickname="Mimi"), headers=auth(client, world.counsellor_a))
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "nickname", "message": "unknown field; remove it"}]
+    assert count_rows(engine, Participant) == 0
+
+
+def test_valid_fiscal_code_is_accepted_normalised_and_cross_checked(client, world):
+    headers = auth(client, world.counsellor_a)
+    p = create_participant(client, headers, fiscal_code="ldrmna88c54z330z")
+    assert p["fiscal_code"] == "LDRMNA88C54Z330Z"
+    wrong_birth = client.post(BASE, json=participant_body(given_names="B", fiscal_code="LDRMNA88C54Z330Z",
+                                                           birth_date="1988-03-15"), headers=headers)
+    assert wrong_birth.status_code == 422 and "different birth date" in wrong_birth.json()["detail"]
+    wrong_sex = client.post(BASE, json=participant_body(given_names="C", fiscal_code="LDRMNA88C54Z330Z",
+                                                         sex="male"), headers=headers)
+    assert wrong_sex.status_code == 422 and "different sex" in wrong_sex.json()["detail"]
+
+
+def test_update_cannot_clear_required_fields_or_break_consistency(client, world):
+    headers = auth(client, world.counsellor_a)
+    p = create_participant(client, headers)
+    url = f"{BASE}/{p['id']}"
+    etag = client.get(url, headers=headers).headers["etag"]
+    cleared = client.patch(url, json={"family_name": None}, headers={**headers, "If-Match": etag})
+    assert cleared.status_code == 422 and "family_name" in cleared.json()["detail"]
+    early = client.patch(url, json={"arrival_date": "1970-01-01"}, headers={**headers, "If-Match": etag})
+    assert early.status_code == 422 and "arrival_date" in early.json()["detail"]
+    assert client.get(url, headers=headers).headers["etag"] == etag  # nothing changed
+
+
+def test_search_by_name_is_accent_and_case_insensitive_with_prefixes(client, world):
+    headers = auth(client, world.counsellor_a)
+    create_participant(client, headers, given_names="Ndèye Fatou", family_name="Diop", country_of_birth="SN",
+                       citizenships=["SN"], birth_date="1990-10-19")
+    create_participant(client, headers, given_names="José", family_name="Quispe Mamani", country_of_birth="PE",
+                       citizenships=["PE"], birth_date="1975-08-23")
+    create_participant(client, headers, given_names="Oleksandr", family_name="Kovalenko", country_of_birth="UA",
+                       citizenships=["UA"], birth_date="1984-02-02")
+
+    def names(**params):
+        response = client.get(BASE, params=params, headers=headers)
+        assert response.status_code == 200
+        return sorted(p["family_name"] for p in response.json()["items"])
+
+    assert names(q="NDEYE") == ["Diop"]
+    assert names(q="ndèye dio") == ["Diop"]
+    assert names(q="jose quisp") == ["Quispe Mamani"]
+    assert names(q="mamani") == ["Quispe Mamani"]
+    assert names(q="ovalenko") == []  # prefix of a word, not any substring
+    assert names(q="100%_") == []  # wildcards match literally
+    assert names(citizenship="ua") == ["Kovalenko"]
+    assert names(birth_date="1975-08-23") == ["Quispe Mamani"]
+    assert names(counsellor_id=str(world.counsellor_a2.id)) == []
+    assert names(status="active") == ["Diop", "Kovalenko", "Quispe Mamani"]
+
+
+def test_list_is_cursor_paginated_newest_first_and_capped(client, world):
+    headers = auth(client, world.counsellor_a)
+    ids = [create_participant(client, headers, given_names=f"Person{i}")["id"] for i in range(5)]
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 2} | ({"cursor": cursor} if cursor else {})
+        page = client.get(BASE, params=params, headers=headers).json()
+        seen += [p["id"] for p in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == list(reversed(ids))
+    assert client.get(BASE, params={"limit": 201}, headers=headers).status_code == 422
+    assert client.get(BASE, params={"cursor": "garbage!"}, headers=headers).status_code == 422
+
+
+def test_restricted_details_only_for_counsellors_of_the_owning_organisation(client, world):
+    counsellor = auth(client, world.counsellor_a)
+    p = create_participant(client, counsellor, permit_type="Permesso per motivi familiari",
+                           support_needs="Needs a Tigrinya interpreter")
+    seen = client.get(f"{BASE}/{p['id']}", headers=counsellor).json()
+    assert seen["permit_type"] == "Permesso per motivi familiari"
+    assert seen["support_needs"] == "Needs a Tigrinya interpreter"
+    admin_view = client.get(f"{BASE}/{p['id']}", headers=auth(client, world.admin_a))
+    assert admin_view.status_code == 200
+    assert "permit_type" not in admin_view.json() and "support_needs" not in admin_view.json()
+    listed = client.get(BASE, headers=auth(client, world.admin_a)).json()["items"][0]
+    assert "support_needs" not in listed
+    refused = client.post(BASE, json=participant_body(given_names="Z", support_needs="x"),
+                          headers=auth(client, world.admin_a))
+    assert refused.status_code == 403
+
+
+def test_close_and_closed_records_are_read_only(client, world):
+    headers = auth(client, world.counsellor_a)
+    p = create_participant(client, headers)
+    url = f"{BASE}/{p['id']}"
+    etag = client.get(url, headers=headers).headers["etag"]
+    closed = client.post(f"{url}/close", json={"reason": "moved_away"}, headers={**headers, "If-Match": etag})
+    assert closed.status_code == 200
+    assert closed.json()["status"] == "closed" and closed.json()["closure_reason"] == "moved_away"
+    etag = closed.headers["etag"]
+    assert client.patch(url, json={"residence_municipality": "X"},
+                        headers={**headers, "If-Match": etag}).status_code == 409
+    assert client.get(BASE, params={"status": "closed"}, headers=headers).json()["items"][0]["id"] == p["id"]
+
+
+def test_counsellor_must_belong_to_the_participants_organisation(client, world):
+    headers = auth(client, world.counsellor_a)
+    wrong = client.post(BASE, json=participant_body(counsellor_id=str(world.counsellor_b.id)), headers=headers)
+    assert wrong.status_code == 422 and "counsellor_id" in wrong.json()["detail"]
+    right = client.post(BASE, json=participant_body(counsellor_id=str(world.counsellor_a2.id)), headers=headers)
+    assert right.status_code == 201 and right.json()["counsellor_id"] == str(world.counsellor_a2.id)
+
+
+def test_cross_organisation_access_is_404_everywhere(client, world):
+    p = create_participant(client, auth(client, world.counsellor_a))
+    other = auth(client, world.counsellor_b)
+    for method, suffix in [("GET", ""), ("PATCH", ""), ("POST", "/close"), ("GET", "/consents"),
+                           ("GET", "/access-log")]:
+        response = client.request(method, f"{BASE}/{p['id']}{suffix}", headers={**other, "If-Match": '"1"'},
+                                  json={"reason": "other"} if suffix == "/close" else ({} if method == "PATCH" else None))
+        assert response.status_code == 404, (method, suffix)
+    assert client.get(BASE, headers=other).json()["items"] == []
