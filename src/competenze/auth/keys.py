@@ -156,8 +156,9 @@ def load(keys_dir: Path, env_pem: str | None = None) -> list[SigningKey]:
 class KeyRing:
     """The keys a running process signs and verifies with.
 
-    Reloads from disk when asked for an unknown kid (at most every few seconds), so a key
-    rotated by an operator is picked up by every process without a restart.
+    Every few seconds at most, it looks at the key index on disk and reloads when it
+    changed, so a rotation by an operator reaches every process without a restart: new
+    tokens use the new key and tokens signed with the retired one keep verifying.
     """
 
     RELOAD_EVERY_SECONDS = 5.0
@@ -165,29 +166,42 @@ class KeyRing:
     def __init__(self, keys_dir: Path, env_pem: str | None = None) -> None:
         self._dir, self._env_pem = keys_dir, env_pem
         self._lock = threading.Lock()
-        self._loaded_at = 0.0
+        self._checked_at = 0.0
+        self._index_mtime: float | None = None
         self._keys: dict[str, SigningKey] = {}
         self._reload()
 
+    def _index_stamp(self) -> float | None:
+        try:
+            return (self._dir / KEYSET_FILE).stat().st_mtime
+        except OSError:
+            return None
+
     def _reload(self) -> None:
-        keys = load(self._dir, self._env_pem)
-        self._keys = {k.kid: k for k in keys}
-        self._loaded_at = time.monotonic()
+        self._index_mtime = self._index_stamp()
+        self._keys = {k.kid: k for k in load(self._dir, self._env_pem)}
+        self._checked_at = time.monotonic()
+
+    def _refresh(self, force: bool = False) -> None:
+        if not force and time.monotonic() - self._checked_at < self.RELOAD_EVERY_SECONDS:
+            return
+        with self._lock:
+            if force or self._index_stamp() != self._index_mtime:
+                self._reload()
+            self._checked_at = time.monotonic()
 
     @property
     def current(self) -> SigningKey:
+        self._refresh()
         for key in self._keys.values():
             if key.status == "current":
                 return key
         raise KeySetError("no current signing key; run `competenze keys generate`")
 
     def get(self, kid: str) -> SigningKey | None:
-        key = self._keys.get(kid)
-        if key is None and time.monotonic() - self._loaded_at > self.RELOAD_EVERY_SECONDS:
-            with self._lock:
-                self._reload()
-            key = self._keys.get(kid)
-        return key
+        self._refresh()
+        return self._keys.get(kid)
 
     def all(self) -> list[SigningKey]:
+        self._refresh()
         return list(self._keys.values())

@@ -1,0 +1,111 @@
+"""Problem+json everywhere, request body caps, database outage, health checks, HTML errors."""
+
+
+from competenze.config import Settings
+from competenze.main import create_app
+from competenze.participants.models import Participant
+from tests.factories import auth, count_rows, participant_body
+
+
+def test_unknown_route_is_problem_json(client):
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert set(body) >= {"type", "title", "status", "detail", "instance"} and body["status"] == 404
+
+
+def test_method_not_allowed_is_problem_json(client):
+    response = client.delete("/api/v1/participants")
+    assert response.status_code == 405 and response.headers["content-type"] == "application/problem+json"
+
+
+def test_body_over_the_cap_is_413_and_nothing_is_written(client, world, engine):
+    headers = auth(client, world.counsellor_a)
+    huge = participant_body(residence_municipality="x" * (300 * 1024))
+    response = client.post("/api/v1/participants", json=huge, headers=headers)
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "256 KiB" in response.json()["detail"]
+    assert count_rows(engine, Participant) == 0
+
+
+def test_chunked_body_over_the_cap_is_413(client, world, engine):
+    headers = {**auth(client, world.counsellor_a), "Content-Type": "application/json"}
+
+    def chunks():
+        yield b'{"given_names": "'
+        for _ in range(100):
+            yield b"x" * 4096
+        yield b'"}'
+
+    response = client.post("/api/v1/participants", content=chunks(), headers=headers)
+    assert "content-length" not in {k.lower() for k in response.request.headers}
+    assert response.status_code == 413
+    assert count_rows(engine, Participant) == 0
+
+
+def test_small_chunked_body_still_works(client, world):
+    headers = {**auth(client, world.counsellor_a), "Content-Type": "application/json"}
+    import json
+
+    payload = json.dumps(participant_body()).encode()
+    response = client.post("/api/v1/participants", content=iter([payload[:10], payload[10:]]), headers=headers)
+    assert response.status_code == 201
+
+
+def test_malformed_json_is_422_problem(client, world):
+    headers = {**auth(client, world.counsellor_a), "Content-Type": "application/json"}
+    response = client.post("/api/v1/participants", content=b"{not json", headers=headers)
+    assert response.status_code == 422 and response.headers["content-type"] == "application/problem+json"
+
+
+def test_database_outage_is_503_problem_and_readyz_says_so(keys_dir, tmp_path):
+    from fastapi.testclient import TestClient
+
+    # A PostgreSQL URL where nothing listens: the app starts (the database may come later)
+    # and every request that needs it answers 503 with Retry-After, not a stack trace.
+    settings = Settings(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1",
+                        keys_dir=keys_dir)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        token = client.post("/api/v1/auth/token", data={"grant_type": "password", "username": "a@b.it",
+                                                        "password": "whatever-password"})
+        assert token.status_code == 503
+        assert token.headers["content-type"] == "application/problem+json"
+        assert token.headers["retry-after"] == "5"
+        assert "Traceback" not in token.text and "psycopg" not in token.text
+        assert client.get("/readyz").status_code == 503
+        assert client.get("/healthz").status_code == 200
+
+
+def test_health_and_readiness(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").json() == {"status": "ready"}
+
+
+def test_browser_gets_an_html_error_page(client):
+    response = client.get("/no-such-page", headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "<h1>Not found</h1>" in response.text
+    assert "Errore 404" in response.text
+
+
+def test_security_headers_and_request_id_on_every_response(client):
+    response = client.get("/healthz")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert len(response.headers["x-request-id"]) >= 8
+    assert client.get("/healthz", headers={"X-Request-ID": "bad id with spaces"}).headers["x-request-id"] != \
+        "bad id with spaces"
+
+
+def test_html_error_page_escapes_text(client):
+    # Detail strings are not user input today, but the template must autoescape regardless.
+    from competenze.web.templating import environment
+
+    html = environment().get_template("errors/error.html").render(status=400, title="<b>x</b>",
+                                                                   detail="<script>", request_id=None)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+

@@ -1,0 +1,56 @@
+"""Settings: production is strict, docs are hidden in production unless enabled."""
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import ValidationError
+
+from competenze.config import Settings
+from competenze.main import StartupRefused, create_app
+from tests.factories import make_org
+
+
+def test_production_refuses_debug_and_plain_http_issuer(keys_dir):
+    with pytest.raises(ValidationError, match="DEBUG"):
+        Settings(environment="production", debug=True, issuer="https://x.example", keys_dir=keys_dir)
+    with pytest.raises(ValidationError, match="https"):
+        Settings(environment="production", issuer="http://x.example", keys_dir=keys_dir)
+
+
+def test_production_refuses_a_database_with_demo_data(database_url, keys_dir, db):
+    org = make_org(db, "Demo org")
+    org.is_demo = True
+    db.add(org)
+    db.commit()
+    settings = Settings(environment="production", issuer="https://competenze.example", database_url=database_url,
+                        keys_dir=keys_dir)
+    with pytest.raises(StartupRefused, match="demo"):
+        with TestClient(create_app(settings)):
+            pass
+
+
+def test_production_hides_docs_unless_enabled(database_url, keys_dir):
+    settings = Settings(environment="production", issuer="https://competenze.example", database_url=database_url,
+                        keys_dir=keys_dir)
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/docs").status_code == 404
+        assert client.get("/openapi.json").status_code == 404
+        assert client.get("/healthz").status_code == 200
+    enabled = settings.model_copy(update={"docs_enabled": True})
+    with TestClient(create_app(enabled)) as client:
+        assert client.get("/openapi.json").status_code == 200
+
+
+def test_environment_variables_configure_the_service(monkeypatch, tmp_path):
+    monkeypatch.setenv("COMPETENZE_DATABASE_URL", "sqlite:///" + str(tmp_path / "x.db"))
+    monkeypatch.setenv("COMPETENZE_KEYS_DIR", str(tmp_path / "keys"))
+    monkeypatch.setenv("COMPETENZE_ACCESS_TOKEN_MINUTES", "60")
+    with pytest.raises(ValidationError, match="access_token_minutes"):
+        Settings()
+    monkeypatch.setenv("COMPETENZE_ACCESS_TOKEN_MINUTES", "5")
+    settings = Settings()
+    assert settings.access_token_minutes == 5 and settings.keys_dir == tmp_path / "keys"
+
+
+def test_missing_signing_key_fails_fast(database_url, tmp_path):
+    with pytest.raises(Exception, match="keys generate"):
+        create_app(Settings(database_url=database_url, keys_dir=tmp_path / "empty"))
