@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -143,6 +144,21 @@ def _field_name(loc: tuple) -> str:
     return prefix + (name or "body")
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    methods: set[str] = set()
+
+    def walk(routes) -> None:
+        for route in routes:
+            nested = getattr(route, "original_router", None)
+            if nested is not None:
+                walk(nested.routes)
+            elif getattr(route, "path_regex", None) is not None and route.path_regex.match(request.url.path):
+                methods.update(getattr(route, "methods", None) or ())
+
+    walk(request.app.routes)
+    return sorted(methods)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> Response:
@@ -163,15 +179,23 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        titles = {404: "Not found", 405: "Method not allowed", 401: "Authentication required",
-                  403: "Not allowed"}
+        titles = {400: "Bad request", 404: "Not found", 405: "Method not allowed",
+                  401: "Authentication required", 403: "Not allowed"}
         title = titles.get(exc.status_code, "Error")
         detail = exc.detail if isinstance(exc.detail, str) else title
+        headers = dict(exc.headers or {})
+        if exc.status_code == 400:
+            detail = "The request body could not be read; send UTF-8 JSON (or a form where asked)."
         if exc.status_code == 404:
             detail = "There is nothing at this address."
+        if exc.status_code == 405:
+            # Starlette lists only the first matching route's methods; RFC 9110 §15.5.6
+            # wants every method the resource supports.
+            allowed = _allowed_methods(request)
+            headers["Allow"] = ", ".join(allowed)
+            detail = f"This address supports: {', '.join(allowed)}."
         slug = title.lower().replace(" ", "-")
-        return problem_response(request, exc.status_code, slug, title, detail,
-                                dict(exc.headers or {}))
+        return problem_response(request, exc.status_code, slug, title, detail, headers)
 
     @app.exception_handler(StaleDataError)
     async def _stale(request: Request, exc: StaleDataError) -> Response:
@@ -204,3 +228,31 @@ def install_error_handlers(app: FastAPI) -> None:
         log.exception("unhandled error on %s", request.url.path)
         return problem_response(request, 500, "internal-error", "Internal error",
                                 "Something went wrong on our side; it has been logged.")
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, as every error of this API is returned."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    request_id: str | None = None
+
+
+_DESCRIPTIONS = {
+    400: "Bad request", 401: "Missing or invalid access token", 403: "Not allowed for your role",
+    404: "Not found, or not visible to you", 405: "Method not allowed", 409: "Conflict",
+    412: "The record changed since you read it (stale If-Match)", 413: "Request body too large",
+    422: "Invalid input (the fields are named)", 428: "If-Match header required",
+    429: "Too many requests (see Retry-After)", 503: "Temporarily unavailable (see Retry-After)",
+}
+
+
+def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries documenting problem+json errors, for a router's `responses`."""
+    return {code: {"description": _DESCRIPTIONS[code], "model": Problem,
+                   "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+            for code in codes}

@@ -9,8 +9,10 @@ from competenze.auth.schemas import TokenResponse, WhoAmI
 from competenze.auth.service import (
     Issuer, OAuthError, client_credentials_grant, password_grant, refresh_grant, revoke_family)
 from competenze.db import SessionDep
+from competenze.errors import problem_responses
 
-router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"],
+                   responses=problem_responses(400, 401, 403, 405, 413, 422, 429, 503))
 
 FormStr = Annotated[str | None, Form(max_length=512)]
 
@@ -21,11 +23,9 @@ def _require(value: str | None, name: str, grant: str) -> str:
     return value
 
 
-@router.post("/token", response_model=TokenResponse, operation_id="auth_token",
-             responses={400: {"description": "Bad grant"}, 401: {"description": "Bad client"},
-                        429: {"description": "Throttled"}})
+@router.post("/token", response_model=TokenResponse, operation_id="auth_token")
 def token(request: Request, response: Response, session: SessionDep,
-          grant_type: Annotated[str, Form(max_length=40)], username: FormStr = None,
+          grant_type: Annotated[str, Form(min_length=1, max_length=40)], username: FormStr = None,
           password: FormStr = None, refresh_token: FormStr = None, client_id: FormStr = None,
           client_secret: FormStr = None, scope: FormStr = None) -> TokenResponse:
     """Exchange credentials for tokens: password (staff), refresh_token, client_credentials."""

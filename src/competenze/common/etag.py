@@ -1,6 +1,8 @@
 """Optimistic concurrency with ETag / If-Match (RFC 9110 §13.1.1)."""
 
-from fastapi import Request, Response
+from typing import Annotated
+
+from fastapi import Header, Response
 
 from competenze.errors import PreconditionFailed, PreconditionRequired
 
@@ -13,9 +15,14 @@ def set_etag(response: Response, version: int) -> None:
     response.headers["ETag"] = etag_for(version)
 
 
-def require_if_match(request: Request, current_version: int) -> None:
+# Optional in the schema on purpose: a missing header is answered with 428 and a message
+# that says what to do, not with a generic validation error.
+IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=200,
+                                       description="The ETag of the record as you last read it")]
+
+
+def require_if_match(header: str | None, current_version: int) -> None:
     """428 when the client sent no If-Match, 412 when it names an older version."""
-    header = request.headers.get("if-match")
     if not header:
         raise PreconditionRequired(
             "Send the record's ETag in an If-Match header (read the record first) so that "

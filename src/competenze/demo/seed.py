@@ -7,6 +7,7 @@ start on a database that holds them.
 """
 
 import json
+from datetime import date
 import secrets
 import uuid
 from importlib import resources
@@ -123,7 +124,7 @@ def _seed_participants(session: Session, orgs: dict[str, Organisation], staff: d
         name_folded = fold(f"{record['given_names']} {record['family_name']}")
         exists = session.exec(select(Participant.id).where(
             col(Participant.organisation_id) == org.id, col(Participant.name_folded) == name_folded,
-            col(Participant.birth_date) == record["birth_date"])).first()
+            col(Participant.birth_date) == date.fromisoformat(record["birth_date"]))).first()
         if exists:
             continue
         principal = Principal(kind="user", id=counsellor.id, organisation_id=org.id, role="counsellor")

@@ -3,17 +3,19 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from competenze.auth.dependencies import Access, require_roles
 from competenze.auth.principals import Principal
-from competenze.common.etag import require_if_match, set_etag
+from competenze.common.etag import IfMatch, require_if_match, set_etag
 from competenze.db import SessionDep
+from competenze.errors import problem_responses
 from competenze.organisations import service
 from competenze.organisations.schemas import (
     OrganisationCreate, OrganisationPublic, UserCreate, UserPublic, UserUpdate)
 
-router = APIRouter(prefix="/api/v1", tags=["organisations"])
+router = APIRouter(prefix="/api/v1", tags=["organisations"],
+                   responses=problem_responses(400, 401, 403, 404, 405, 409, 412, 413, 422, 428, 503))
 
 AnyStaff = Annotated[Principal, Depends(require_roles("counsellor", "org_admin", "region_analyst", "admin"))]
 Admin = Annotated[Principal, Depends(require_roles("admin"))]
@@ -66,10 +68,10 @@ def get_user(actor: UserManager, user_id: uuid.UUID, session: SessionDep, respon
 
 @router.patch("/users/{user_id}", response_model=UserPublic, operation_id="users_update")
 def update_user(actor: UserManager, ctx: Access, user_id: uuid.UUID, body: UserUpdate,
-                request: Request, session: SessionDep, response: Response):
+                session: SessionDep, response: Response, if_match: IfMatch = None):
     """Rename, change role, disable or reset a staff account (If-Match required)."""
     user = service.get_user(session, actor, user_id)
-    require_if_match(request, user.version)
+    require_if_match(if_match, user.version)
     user = service.update_user(session, actor, ctx, user, body)
     set_etag(response, user.version)
     return user

@@ -5,25 +5,26 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse
 
 from competenze.audit import service as audit
 from competenze.auth.dependencies import Access, require_roles
 from competenze.auth.principals import Principal
 from competenze.common.codes import CountryCode
-from competenze.common.etag import etag_for, require_if_match, set_etag
+from competenze.common.etag import IfMatch, etag_for, require_if_match, set_etag
 from competenze.common.idempotency import IdempotencyKeyHeader, fingerprint, run_idempotent
 from competenze.common.pagination import Cursor, Limit, decode_cursor, encode_cursor
 from competenze.db import SessionDep
-from competenze.errors import field_error
+from competenze.errors import field_error, problem_responses
 from competenze.participants import consents, service
 from competenze.participants.schemas import (
     AccessLogEntry, AccessLogPage, ConsentCreate, ConsentOut, ParticipantClose, ParticipantCreate,
     ParticipantOut, ParticipantPage, ParticipantStatus, ParticipantUpdate)
 from competenze.participants.visibility import get_visible_participant
 
-router = APIRouter(prefix="/api/v1/participants", tags=["participants"])
+router = APIRouter(prefix="/api/v1/participants", tags=["participants"],
+                   responses=problem_responses(400, 401, 403, 404, 405, 409, 412, 413, 422, 428, 503))
 
 CaseWorker = Annotated[Principal, Depends(require_roles("counsellor", "org_admin"))]
 NO_STORE = {"Cache-Control": "no-store"}  # personal data must not sit in shared caches
@@ -36,8 +37,7 @@ def _personal(response: Response, version: int | None = None) -> None:
 
 
 @router.post("", response_model=ParticipantOut, response_model_exclude_unset=True,
-             status_code=201, operation_id="participants_create",
-             responses={409: {"description": "Possible duplicate"}})
+             status_code=201, operation_id="participants_create")
 def create_participant(principal: CaseWorker, ctx: Access, body: ParticipantCreate,
                        session: SessionDep, idempotency_key: IdempotencyKeyHeader = None,
                        confirm_duplicate: Annotated[bool, Query()] = False) -> Response:
@@ -81,28 +81,26 @@ def get_participant(principal: CaseWorker, ctx: Access, participant_id: uuid.UUI
 
 
 @router.patch("/{participant_id}", response_model=ParticipantOut, response_model_exclude_unset=True,
-              operation_id="participants_update",
-              responses={412: {"description": "Stale ETag"}, 428: {"description": "If-Match missing"}})
+              operation_id="participants_update")
 def update_participant(principal: CaseWorker, ctx: Access, participant_id: uuid.UUID,
-                       body: ParticipantUpdate, request: Request, session: SessionDep,
-                       response: Response):
+                       body: ParticipantUpdate, session: SessionDep,
+                       response: Response, if_match: IfMatch = None):
     """Change a participant's details (If-Match required)."""
     participant = get_visible_participant(session, principal, participant_id, for_update=True)
-    require_if_match(request, participant.version)
+    require_if_match(if_match, participant.version)
     out = service.update(session, principal, ctx, participant, body)
     _personal(response, participant.version)
     return out
 
 
 @router.post("/{participant_id}/close", response_model=ParticipantOut,
-             response_model_exclude_unset=True, operation_id="participants_close",
-             responses={412: {"description": "Stale ETag"}, 428: {"description": "If-Match missing"}})
+             response_model_exclude_unset=True, operation_id="participants_close")
 def close_participant(principal: CaseWorker, ctx: Access, participant_id: uuid.UUID,
-                      body: ParticipantClose, request: Request, session: SessionDep,
-                      response: Response):
+                      body: ParticipantClose, session: SessionDep,
+                      response: Response, if_match: IfMatch = None):
     """Close a participant's record with a reason (If-Match required)."""
     participant = get_visible_participant(session, principal, participant_id, for_update=True)
-    require_if_match(request, participant.version)
+    require_if_match(if_match, participant.version)
     out = service.close(session, principal, ctx, participant, body.reason)
     _personal(response, participant.version)
     return out
