@@ -31,7 +31,7 @@ def cmd_serve(args) -> int:
     from competenze.main import create_app
 
     uvicorn.run(create_app(), host=args.host, port=args.port, proxy_headers=True,
-                log_level="info")
+                forwarded_allow_ips=_settings().forwarded_allow_ips, log_level="info")
     return 0
 
 

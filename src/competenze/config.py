@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     # only read for retired keys. Lets a container get its key from a secret store.
     signing_key_pem: str | None = Field(default=None, repr=False)
     issuer: str = "http://127.0.0.1:8000"
+    # Addresses of the reverse proxies whose X-Forwarded-For we believe; the client address
+    # drives per-IP sign-in throttling, so it must not be spoofable by anyone else.
+    forwarded_allow_ips: str = "127.0.0.1"
     audience: str = "competenze-api"
     access_token_minutes: int = Field(default=10, ge=1, le=15)
     refresh_token_days: int = Field(default=14, ge=1, le=90)

@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""The two commands of a fresh clone, with nothing but Python 3.11+ installed:
+
+    python3 dev.py run     install, migrate a SQLite database under var/, generate signing
+                           keys if missing, seed the demo network, serve on 127.0.0.1:8000
+    python3 dev.py test    install, run the whole test suite (arguments go to pytest)
+
+and, for maintainers:
+
+    python3 dev.py lock    re-resolve requirements/*.lock from the ranges in pyproject.toml
+
+Standard library only: this file runs before anything is installed. Everything goes into
+.venv/ beside it; exact versions (transitive ones too) come from requirements/*.lock, so every
+machine installs the same packages.
+"""
+
+import hashlib
+import os
+import subprocess
+import sys
+import tempfile
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / "python"
+LOCKS = {"run": ROOT / "requirements" / "run.lock", "test": ROOT / "requirements" / "test.lock"}
+
+
+def say(message: str) -> None:
+    print(f"dev.py: {message}", flush=True)
+
+
+def check_python() -> None:
+    if sys.version_info < (3, 11):
+        sys.exit(f"dev.py: Python 3.11 or newer is needed (this is {sys.version.split()[0]})")
+
+
+def ensure_venv() -> None:
+    if PYTHON.exists():
+        return
+    say(f"creating {VENV.relative_to(ROOT)}")
+    try:
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    except Exception as exc:  # Debian/Ubuntu ship venv's pip support separately
+        sys.exit(f"dev.py: could not create a virtual environment ({exc}); on Debian or Ubuntu "
+                 "install the python3-venv package first")
+
+
+def install(profile: str) -> None:
+    """Install the locked dependencies and the project itself, once per lock change."""
+    ensure_venv()
+    lock = LOCKS[profile]
+    stamp_file = VENV / f".installed-{profile}"
+    digest = hashlib.sha256(lock.read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp_file.exists() and stamp_file.read_text() == digest:
+        return
+    say(f"installing locked dependencies ({lock.relative_to(ROOT)})")
+    pip = [str(PYTHON), "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "install", "-r", str(lock)], check=True)
+    # --no-deps: the lock already holds every dependency, at the locked version.
+    subprocess.run([*pip, "install", "--no-deps", "-e", str(ROOT)], check=True)
+    stamp_file.write_text(digest)
+
+
+def competenze(*args: str, env: dict[str, str], capture: bool = False) -> str:
+    result = subprocess.run([str(BIN / "competenze"), *args], env=env, check=True, cwd=ROOT,
+                            text=True, stdout=subprocess.PIPE if capture else None)
+    return result.stdout or ""
+
+
+def run(argv: list[str]) -> int:
+    install("run")
+    env = {**os.environ}
+    env.setdefault("COMPETENZE_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'competenze.db'}")
+    env.setdefault("COMPETENZE_KEYS_DIR", str(ROOT / "var" / "keys"))
+    host = env.get("COMPETENZE_HOST", "127.0.0.1")
+    port = env.get("COMPETENZE_PORT", "8000")
+    competenze("migrate", env=env)
+    competenze("keys", "generate", "--if-missing", env=env)
+    competenze("demo", env=env)
+    base = f"http://{host}:{port}"
+    print(f"""
+Try the API (the password is the Bologna counsellor's, printed above):
+
+  TOKEN=$(curl -s {base}/api/v1/auth/token -d grant_type=password \\
+          -d username=counsellor.bologna@competenze.example -d password=PASSWORD \\
+          | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  curl -s -H "Authorization: Bearer $TOKEN" {base}/api/v1/participants
+
+API documentation: {base}/docs    Stop with Ctrl-C.
+""", flush=True)
+    os.execve(str(BIN / "competenze"), [str(BIN / "competenze"), "serve", "--host", host,
+                                         "--port", port, *argv], env)
+    return 0  # not reached
+
+
+def test(argv: list[str]) -> int:
+    install("test")
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run([str(PYTHON), "-m", "pytest", *argv], cwd=ROOT, env=env).returncode
+
+
+def lock(_argv: list[str]) -> int:
+    """Resolve each profile in a throw-away environment and write what it installed."""
+    for profile, target in (("run", "."), ("test", ".[test]")):
+        with tempfile.TemporaryDirectory() as tmp:
+            venv.EnvBuilder(with_pip=True).create(tmp)
+            python = str(Path(tmp) / "bin" / "python")
+            subprocess.run([python, "-m", "pip", "-q", "install", target], cwd=ROOT, check=True)
+            frozen = subprocess.run([python, "-m", "pip", "freeze", "--exclude", "competenze"],
+                                    check=True, text=True, capture_output=True).stdout
+        header = (f"# Exact versions for `python3 dev.py {profile}`; regenerate with "
+                  "`python3 dev.py lock`.\n")
+        LOCKS[profile].parent.mkdir(exist_ok=True)
+        LOCKS[profile].write_text(header + frozen)
+        say(f"wrote {LOCKS[profile].relative_to(ROOT)} ({frozen.count(chr(10))} packages)")
+    return 0
+
+
+COMMANDS = {"run": run, "test": test, "lock": lock}
+
+
+def main() -> int:
+    check_python()
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        print(__doc__)
+        return 2
+    return COMMANDS[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
