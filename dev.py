@@ -15,6 +15,7 @@ machine installs the same packages.
 """
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -81,12 +82,14 @@ def run(argv: list[str]) -> int:
     competenze("migrate", env=env)
     competenze("keys", "generate", "--if-missing", env=env)
     competenze("demo", env=env)
+    demo = json.loads(competenze("demo", "--json", env=env, capture=True))
+    user = next(u for u in demo["users"] if u["email"].startswith("counsellor.bologna"))
     base = f"http://{host}:{port}"
     print(f"""
-Try the API (the password is the Bologna counsellor's, printed above):
+Try the API as the Bologna counsellor:
 
   TOKEN=$(curl -s {base}/api/v1/auth/token -d grant_type=password \\
-          -d username=counsellor.bologna@competenze.example -d password=PASSWORD \\
+          -d username={user["email"]} -d password={user["password"]} \\
           | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
   curl -s -H "Authorization: Bearer $TOKEN" {base}/api/v1/participants
 
