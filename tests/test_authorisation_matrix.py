@@ -80,7 +80,37 @@ def participants_create(s):
         "sex": "male", "country_of_birth": "AL"}}
 
 
+def sub(suffix, body=None, params=None):
+    """A route under a fresh participant of organisation A."""
+    def prepare(s):
+        path, _ = participant_path(suffix)(s)
+        return path, {k: v for k, v in (("json", body), ("params", params)) if v is not None}
+    return prepare
+
+
+def sub_item(collection, body, patch=None):
+    """An item of a participant's collection, with its If-Match; PATCH sends `patch`."""
+    def prepare(s):
+        base, _ = participant_path()(s)
+        created = s.client.post(f"{base}/{collection}", json=body, headers=s.h["counsellor_a"])
+        kwargs = {"headers": {"If-Match": created.headers["etag"]}}
+        if patch is not None:
+            kwargs["json"] = patch
+        return created.headers["location"], kwargs
+    return prepare
+
+
+ESCO_O, ESCO_S = "http://data.europa.eu/esco/occupation/", "http://data.europa.eu/esco/skill/"
+EDUCATION = {"isced_level": 3, "title": "Baccalauréat", "country": "MA", "documents": "available"}
+WORK = {"title": "muratore", "country": "AL", "started_on": "2015-03-01", "arrangement": "informal"}
+LANGUAGE = {"language": "it", "method": "self_declared", "levels": {"reading": "A2"}}
+
 U, F, N, OK, C = 401, 403, 404, 200, 201
+D = 204
+CASE = [U, OK, OK, N, F, F, F]  # case workers of the owning organisation only
+CASE_C = [U, C, C, N, F, F, F]
+CASE_D = [U, D, D, N, F, F, F]
+STAFF = [U, OK, OK, OK, OK, OK, F]  # reference data: any staff account
 #                                                                          anon  cA   oaA  cB   anl  adm  cli
 MATRIX = {
     ("POST", "/api/v1/auth/logout"): (plain("/api/v1/auth/logout"), [U, 204, 204, 204, 204, 204, 204]),
@@ -108,12 +138,57 @@ MATRIX = {
         with_consent, [U, OK, OK, N, F, F, F]),
     ("GET", "/api/v1/participants/{participant_id}/access-log"): (
         participant_path("/access-log"), [U, OK, OK, N, F, F, F]),
+    # Assessments and experience (issue 3)
+    ("POST", "/api/v1/participants/{participant_id}/language-assessments"): (sub("/language-assessments", LANGUAGE), CASE_C),
+    ("GET", "/api/v1/participants/{participant_id}/language-assessments"): (sub("/language-assessments"), CASE),
+    ("GET", "/api/v1/participants/{participant_id}/languages"): (sub("/languages"), CASE),
+    ("POST", "/api/v1/participants/{participant_id}/digital-assessments"): (
+        sub("/digital-assessments", {"method": "counsellor_observation", "levels": {"1.1": 3}}), CASE_C),
+    ("GET", "/api/v1/participants/{participant_id}/digital-assessments"): (sub("/digital-assessments"), CASE),
+    ("GET", "/api/v1/participants/{participant_id}/digital"): (sub("/digital"), CASE),
+    ("POST", "/api/v1/participants/{participant_id}/education"): (sub("/education", EDUCATION), CASE_C),
+    ("GET", "/api/v1/participants/{participant_id}/education"): (sub("/education"), CASE),
+    ("PATCH", "/api/v1/participants/{participant_id}/education/{item_id}"): (
+        sub_item("education", EDUCATION, {"recognition_status": "requested"}), CASE),
+    ("DELETE", "/api/v1/participants/{participant_id}/education/{item_id}"): (sub_item("education", EDUCATION), CASE_D),
+    ("POST", "/api/v1/participants/{participant_id}/work-experience"): (sub("/work-experience", WORK), CASE_C),
+    ("GET", "/api/v1/participants/{participant_id}/work-experience"): (sub("/work-experience"), CASE),
+    ("PATCH", "/api/v1/participants/{participant_id}/work-experience/{item_id}"): (
+        sub_item("work-experience", WORK, {"employer": "Edilizia Rossi"}), CASE),
+    ("DELETE", "/api/v1/participants/{participant_id}/work-experience/{item_id}"): (
+        sub_item("work-experience", WORK), CASE_D),
+    ("POST", "/api/v1/participants/{participant_id}/skills"): (
+        sub("/skills", {"skill_uri": ESCO_S + "test-knife", "method": "self_declared"}), CASE_C),
+    ("GET", "/api/v1/participants/{participant_id}/skills"): (sub("/skills"), CASE),
+    ("GET", "/api/v1/participants/{participant_id}/skills-gap"): (
+        sub("/skills-gap", params={"occupation": ESCO_O + "test-cook"}), CASE),
+    ("GET", "/api/v1/participants/{participant_id}/literacy"): (sub("/literacy"), CASE),
+    ("PUT", "/api/v1/participants/{participant_id}/literacy"): (sub("/literacy", {"laslliam_level": 2}), CASE),
+    ("GET", "/api/v1/participants/{participant_id}/driving-licences"): (sub("/driving-licences"), CASE),
+    ("PUT", "/api/v1/participants/{participant_id}/driving-licences"): (sub("/driving-licences", {"licences": []}), CASE),
+    ("GET", "/api/v1/participants/{participant_id}/expectations"): (sub("/expectations"), CASE),
+    ("PUT", "/api/v1/participants/{participant_id}/expectations"): (
+        sub("/expectations", {"work_goals": "Lavorare come cuoco"}), CASE),
+    # Reference data
+    ("GET", "/api/v1/frameworks/cefr"): (plain("/api/v1/frameworks/cefr"), STAFF),
+    ("GET", "/api/v1/frameworks/digcomp"): (plain("/api/v1/frameworks/digcomp"), STAFF),
+    ("GET", "/api/v1/frameworks/digcomp/questionnaire"): (plain("/api/v1/frameworks/digcomp/questionnaire"), STAFF),
+    ("GET", "/api/v1/frameworks/qualifications"): (plain("/api/v1/frameworks/qualifications"), STAFF),
+    ("GET", "/api/v1/frameworks/language-certificates"): (plain("/api/v1/frameworks/language-certificates"), STAFF),
+    ("GET", "/api/v1/esco/search"): (lambda s: ("/api/v1/esco/search", {"params": {"q": "cook"}}), STAFF),
+    ("GET", "/api/v1/esco/concept"): (
+        lambda s: ("/api/v1/esco/concept", {"params": {"uri": ESCO_O + "test-cook"}}), STAFF),
 }
 NOT_API = {("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/"), ("POST", "/api/v1/auth/token")}
 
 
 class Scenario:
-    def __init__(self, client, world):
+    def __init__(self, client, world, db):
+        from competenze.frameworks.esco.importer import import_directory
+        from tests.test_esco import FIXTURE
+
+        import_directory(db, FIXTURE)
+        db.commit()
         self.client, self.world, self.created = client, world, []
         self.h = {"anonymous": {}, "counsellor_a": auth(client, world.counsellor_a),
                   "org_admin_a": auth(client, world.admin_a), "counsellor_b": auth(client, world.counsellor_b),
@@ -129,8 +204,8 @@ def test_every_route_has_a_row(app):
 
 
 @pytest.mark.parametrize("route", sorted(MATRIX), ids=lambda r: f"{r[0]} {r[1]}")
-def test_authorisation_matrix(client, world, route):
-    scenario = Scenario(client, world)
+def test_authorisation_matrix(client, world, db, route):
+    scenario = Scenario(client, world, db)
     prepare, expected = MATRIX[route]
     method = route[0]
     wrong = []

@@ -131,6 +131,25 @@ def cmd_keys(args) -> int:
     return 0
 
 
+def cmd_esco_import(args) -> int:
+    import time
+
+    from competenze.frameworks.esco.importer import builtin_directory, import_directory
+
+    directory = Path(args.directory) if args.directory else builtin_directory()
+    started = time.monotonic()
+    with _session() as session:
+        report = import_directory(session, directory)
+        session.commit()
+    summary = report.as_dict()
+    print(json.dumps(summary) if args.json else
+          f"imported {directory}: languages {', '.join(summary['languages'])}; the catalogue holds "
+          f"{report.occupations} occupations and {report.skills} skills; {report.labels} labels and "
+          f"{report.relations} relations written, {report.skipped} rows skipped "
+          f"({time.monotonic() - started:.1f} s)")
+    return 0
+
+
 def cmd_audit_verify(_args) -> int:
     from competenze.audit.service import verify_chain
 
@@ -196,6 +215,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--if-missing", action="store_true", help="generate only when no current key exists")
     p.set_defaults(func=cmd_keys)
 
+    esco = sub.add_parser("esco", help="ESCO catalogue").add_subparsers(dest="action", required=True)
+    p = esco.add_parser("import", help="load official ESCO v1.2 CSV files (idempotent)")
+    p.add_argument("directory", nargs="?", default=None,
+                   help="folder with occupations_<lang>.csv, skills_<lang>.csv, occupationSkillRelations.csv "
+                        "(default: the curated subset shipped with the service)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=cmd_esco_import)
+
     audit = sub.add_parser("audit", help="audit log").add_subparsers(dest="action", required=True)
     audit.add_parser("verify", help="check the hash chain; reports the first tampered row").set_defaults(
         func=cmd_audit_verify)
@@ -213,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from competenze.auth.keys import KeySetError
     from competenze.errors import AppError
+    from competenze.frameworks.esco.importer import EscoImportError
 
     args = build_parser().parse_args(argv)
     try:
@@ -221,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(exc.detail)
     except ValidationError as exc:
         return _fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
-    except (KeySetError, ValueError) as exc:
+    except (KeySetError, EscoImportError, ValueError) as exc:
         return _fail(str(exc))
     except OperationalError as exc:
         return _fail(f"database error ({exc.orig}); is COMPETENZE_DATABASE_URL right and "

@@ -5,6 +5,7 @@ personal data or an attack, and echoing it back helps neither.
 """
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -140,8 +141,13 @@ def _field_name(loc: tuple) -> str:
         parts.pop(0)
     name = ""
     for part in parts:
+        if part == "[key]":  # a bad dictionary key: the key itself is already named
+            continue
         name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
     return prefix + (name or "body")
+
+
+_MODEL_LEVEL_FIELD = re.compile(r"^([a-z_][a-z0-9_.\[\]]*): (.+)$", re.S)
 
 
 def _allowed_methods(request: Request) -> list[str]:
@@ -172,7 +178,13 @@ def install_error_handlers(app: FastAPI) -> None:
             message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
             if err.get("type") == "extra_forbidden":
                 message = "unknown field; remove it"
-            errors.append({"field": _field_name(tuple(err.get("loc", ()))), "message": message})
+            field = _field_name(tuple(err.get("loc", ())))
+            # Cross-field checks (model validators) name their field first: "levels: ...".
+            named = _MODEL_LEVEL_FIELD.match(message) if err.get("type") == "value_error" else None
+            if named:
+                inner, message = named.group(1), named.group(2)
+                field = inner if field == "body" else f"{field}.{inner}"
+            errors.append({"field": field, "message": message})
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
         return problem_response(request, 422, InvalidInput.slug, InvalidInput.title, detail,
                                 errors=errors[:50])

@@ -9,11 +9,15 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
+from competenze.assessments.digital.router import router as digital_router
+from competenze.assessments.experience.router import router as experience_router
+from competenze.assessments.language.router import router as language_router
 from competenze.auth.keys import KeyRing
 from competenze.auth.router import router as auth_router
 from competenze.config import Settings, get_settings
 from competenze.db import make_engine
 from competenze.errors import install_error_handlers
+from competenze.frameworks.router import router as frameworks_router
 from competenze.organisations.models import Organisation
 from competenze.organisations.router import router as organisations_router
 from competenze.participants.router import router as participants_router
@@ -70,6 +74,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_router)
     app.include_router(organisations_router)
     app.include_router(participants_router)
+    app.include_router(language_router)
+    app.include_router(digital_router)
+    app.include_router(experience_router)
+    app.include_router(frameworks_router)
     app.include_router(pages_router)
 
     @app.get("/healthz", include_in_schema=False)

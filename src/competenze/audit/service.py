@@ -24,6 +24,11 @@ class AccessContext:
     purpose: str
     request_id: str
 
+    @property
+    def key(self) -> str:
+        """The actor as a stable string (idempotency records, quotas), as Principal.key."""
+        return f"{self.actor_type}:{self.actor_id}"
+
 
 def _chain_head(session: Session) -> str:
     if session.get_bind().dialect.name == "postgresql":

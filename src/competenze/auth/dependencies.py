@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from competenze.audit.service import AccessContext
 from competenze.auth.models import RefreshToken
 from competenze.auth.principals import Principal
-from competenze.auth.tokens import CLIENT_ACCESS, USER_ACCESS, InvalidToken, verify_access_token
+from competenze.auth.tokens import USER_ACCESS, InvalidToken, verify_access_token
 from competenze.db import SessionDep
 from competenze.errors import Forbidden, Unauthorized
 from competenze.organisations.models import ApiClient, User

@@ -13,6 +13,7 @@ from typing import Annotated
 
 from fastapi import Header
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 from sqlmodel import Session
 
 from competenze.common.models import IdempotencyRecord
@@ -69,3 +70,23 @@ def run_idempotent(session: Session, *, principal: str, key: str | None, request
                            "retry in a moment.") from None
         raise
     return response
+
+
+def create_once(session: Session, *, principal: str, key: str | None, scope: object, body: BaseModel,
+                create: Callable[[], BaseModel], location: Callable[[BaseModel], str],
+                etag: str | None = None) -> Response:
+    """A creating POST: 201 with Location (and ETag), replayed for a repeated Idempotency-Key.
+
+    `scope` (e.g. the participant id) is part of the fingerprint, so the same key sent to
+    another participant's collection is a different request, not a replay."""
+
+    def respond() -> JSONResponse:
+        out = create()
+        headers = {"Cache-Control": "no-store", "Location": location(out)}
+        if etag:
+            headers["ETag"] = etag
+        return JSONResponse(json.loads(out.model_dump_json()), status_code=201, headers=headers)
+
+    return run_idempotent(session, principal=principal, key=key,
+                          request_fingerprint=fingerprint(str(scope), body.model_dump(mode="json")),
+                          create=respond)

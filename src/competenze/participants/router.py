@@ -5,12 +5,11 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
 from competenze.audit import service as audit
-from competenze.auth.dependencies import Access, require_roles
-from competenze.auth.principals import Principal
+from competenze.auth.dependencies import Access
 from competenze.common.codes import CountryCode
 from competenze.common.etag import IfMatch, etag_for, require_if_match, set_etag
 from competenze.common.idempotency import IdempotencyKeyHeader, fingerprint, run_idempotent
@@ -18,6 +17,7 @@ from competenze.common.pagination import Cursor, Limit, decode_cursor, encode_cu
 from competenze.db import SessionDep
 from competenze.errors import field_error, problem_responses
 from competenze.participants import consents, service
+from competenze.participants.dependencies import CaseWorker
 from competenze.participants.schemas import (
     AccessLogEntry, AccessLogPage, ConsentCreate, ConsentOut, ParticipantClose, ParticipantCreate,
     ParticipantOut, ParticipantPage, ParticipantStatus, ParticipantUpdate)
@@ -26,7 +26,6 @@ from competenze.participants.visibility import get_visible_participant
 router = APIRouter(prefix="/api/v1/participants", tags=["participants"],
                    responses=problem_responses(400, 401, 403, 404, 405, 409, 412, 413, 422, 428, 503))
 
-CaseWorker = Annotated[Principal, Depends(require_roles("counsellor", "org_admin"))]
 NO_STORE = {"Cache-Control": "no-store"}  # personal data must not sit in shared caches
 
 

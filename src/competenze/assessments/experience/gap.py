@@ -1,0 +1,26 @@
+"""Skills gap for a target occupation: which of its essential ESCO skills the participant
+has on record (with the strongest evidence for each) and which are missing. Pure."""
+
+from dataclasses import dataclass
+
+from competenze.assessments.evidence import STRENGTH, Method
+
+
+@dataclass(frozen=True)
+class Gap:
+    matched: dict[str, Method]  # skill URI -> strongest evidence on record
+    missing: list[str]
+
+    @property
+    def coverage(self) -> float:
+        total = len(self.matched) + len(self.missing)
+        return round(len(self.matched) / total, 3) if total else 0.0
+
+
+def skills_gap(essential: list[str], claims: list[tuple[str, Method]]) -> Gap:
+    strongest: dict[str, Method] = {}
+    for uri, method in claims:
+        if uri not in strongest or STRENGTH[method] > STRENGTH[strongest[uri]]:
+            strongest[uri] = method
+    return Gap(matched={uri: strongest[uri] for uri in essential if uri in strongest},
+               missing=[uri for uri in essential if uri not in strongest])

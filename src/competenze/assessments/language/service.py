@@ -1,0 +1,79 @@
+"""Language assessment use-cases: record one (immutable), read the history, derive the profile."""
+
+from sqlmodel import Session, col
+
+from competenze.assessments import records
+from competenze.assessments.evidence import Method, live
+from competenze.assessments.language import rules
+from competenze.assessments.language.models import LanguageAssessment
+from competenze.assessments.language.schemas import (
+    CertificateOut, LanguageAssessmentCreate, LanguageAssessmentOut, LanguageProfile, LanguageStandingOut,
+    MilestoneOut, SkillLevel)
+from competenze.audit.service import AccessContext
+from competenze.frameworks.catalogue import cefr, milestones
+from competenze.participants.models import Participant
+
+SKILLS = cefr().skills
+
+
+def out(row: LanguageAssessment) -> LanguageAssessmentOut:
+    certificate = None
+    if row.certificate_type:
+        certificate = CertificateOut(type=row.certificate_type, exam=row.certificate_exam,
+                                     level=row.certificate_level, date=row.certificate_date,
+                                     issuer=row.certificate_issuer)
+    return LanguageAssessmentOut(
+        **{name: getattr(row, name) for name in LanguageAssessmentOut.model_fields
+           if name not in ("levels", "certificate")},
+        levels={s: getattr(row, s) for s in SKILLS if getattr(row, s)}, certificate=certificate)
+
+
+def create(session: Session, ctx: AccessContext, participant: Participant,
+           data: LanguageAssessmentCreate) -> LanguageAssessmentOut:
+    records.check_supersedes(session, participant, LanguageAssessment, data.supersedes_id,
+                             language=data.language)
+    cert = data.certificate
+    row = LanguageAssessment(
+        **records.stamp(ctx, participant),
+        **data.model_dump(include={"method", "instrument", "assessor_name", "assessed_on", "evidence_note",
+                                   "supersedes_id", "language", "mother_tongue"}),
+        **{str(skill): str(level) for skill, level in data.levels.items()},
+        certificate_type=cert.type if cert else None, certificate_exam=cert.exam if cert else None,
+        certificate_level=cert.level if cert else None, certificate_date=cert.date if cert else None,
+        certificate_issuer=cert.issuer if cert else None)
+    return out(records.add(session, ctx, participant, row))
+
+
+def history(session: Session, ctx: AccessContext, participant: Participant) -> list[LanguageAssessmentOut]:
+    rows = records.history(session, ctx, participant, LanguageAssessment,
+                           col(LanguageAssessment.language), col(LanguageAssessment.assessed_on).desc(),
+                           col(LanguageAssessment.recorded_at).desc())
+    return [out(r) for r in rows]
+
+
+def rule_input(rows: list[LanguageAssessment]) -> list[rules.LanguageRecord]:
+    return [rules.LanguageRecord(
+        id=r.id, language=r.language, mother_tongue=r.mother_tongue,
+        levels={s: getattr(r, s) for s in SKILLS if getattr(r, s)}, method=Method(r.method),
+        assessed_on=r.assessed_on, recorded_at=r.recorded_at, certificate_type=r.certificate_type,
+        certificate_level=r.certificate_level) for r in live(rows)]
+
+
+def profile(session: Session, ctx: AccessContext, participant: Participant) -> LanguageProfile:
+    rows = records.history(session, ctx, participant, LanguageAssessment, col(LanguageAssessment.recorded_at),
+                           action="profile")
+    evidence = rule_input(rows)
+    standings = rules.standings(evidence)
+    # Mother tongues declared on the profile count even before anyone records an assessment.
+    for code in participant.mother_tongues:
+        if code not in standings:
+            standings[code] = rules.LanguageStanding(code, True)
+    languages = [LanguageStandingOut(
+        language=s.language, mother_tongue=s.mother_tongue or s.language in participant.mother_tongues,
+        skills={skill: SkillLevel(level=o.value, assessment_id=o.assessment_id, method=o.method,
+                                  assessed_on=o.assessed_on) for skill, o in s.skills.items()})
+        for s in sorted(standings.values(), key=lambda s: (not s.mother_tongue, s.language))]
+    labels = {m.code: m.label for m in milestones()}
+    return LanguageProfile(languages=languages, italian_milestones=[
+        MilestoneOut(code=m.code, label=labels[m.code], required_level=m.required_level, status=m.status,
+                     evidence=m.evidence, gap=m.gap) for m in rules.italian_milestones(evidence)])

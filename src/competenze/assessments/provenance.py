@@ -1,0 +1,65 @@
+"""Provenance shared by every assessment record: how, with what, by whom, when, on what
+evidence (DESIGN.md §4), as table columns and as API fields."""
+
+import uuid
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field as PydanticField
+from sqlalchemy import Date, String, Uuid
+from sqlmodel import Field, SQLModel
+
+from competenze.assessments.evidence import Method
+from competenze.common.fields import Label, Name, Note
+from competenze.common.time import today
+from competenze.common.types import UTCDateTime
+from competenze.participants.schemas import PastDate
+
+
+class RecordColumns(SQLModel):
+    """Who recorded a participant's record, for which organisation, and when."""
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    participant_id: uuid.UUID = Field(sa_type=Uuid, foreign_key="participant.id", nullable=False, index=True)
+    organisation_id: uuid.UUID = Field(sa_type=Uuid, foreign_key="organisation.id", nullable=False)
+    recorded_by: uuid.UUID = Field(sa_type=Uuid, nullable=False)
+    recorded_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class ProvenanceColumns(RecordColumns):
+    method: str = Field(sa_type=String(30), nullable=False)
+    instrument: str | None = Field(default=None, sa_type=String(200))
+    assessor_name: str | None = Field(default=None, sa_type=String(100))
+    assessed_on: date = Field(sa_type=Date, nullable=False)
+    evidence_note: str | None = Field(default=None, sa_type=String(2000))
+    # A correction names the assessment it replaces; the replaced one stays in the history
+    # but no longer counts (assessments themselves are never changed).
+    supersedes_id: uuid.UUID | None = Field(default=None, sa_type=Uuid)
+
+
+class ProvenanceIn(BaseModel):
+    method: Method
+    instrument: Label | None = PydanticField(
+        default=None, description="Test, questionnaire or exam used, e.g. 'Test di piazzamento CPIA'")
+    assessor_name: Name | None = PydanticField(
+        default=None, description="An assessor outside the service (examiner, teacher); you by default")
+    assessed_on: PastDate = PydanticField(default_factory=today, description="When it was assessed (not in the future)")
+    evidence_note: Note | None = None
+    supersedes_id: uuid.UUID | None = PydanticField(
+        default=None, description="An earlier assessment this one corrects; it will no longer count")
+
+
+class RecordOut(BaseModel):
+    id: uuid.UUID
+    participant_id: uuid.UUID
+    organisation_id: uuid.UUID
+    recorded_by: uuid.UUID
+    recorded_at: datetime
+
+
+class ProvenanceOut(RecordOut):
+    method: Method
+    instrument: str | None
+    assessor_name: str | None
+    assessed_on: date
+    evidence_note: str | None
+    supersedes_id: uuid.UUID | None

@@ -1,0 +1,35 @@
+"""Route dependencies for everything addressed by /participants/{participant_id}/...
+
+Loading goes through the visibility chokepoint, so a sub-resource route cannot forget it,
+and the response is marked no-store because everything under a participant is personal data.
+"""
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Response
+
+from competenze.auth.dependencies import require_roles
+from competenze.auth.principals import Principal
+from competenze.db import SessionDep
+from competenze.participants.models import Participant
+from competenze.participants.visibility import get_visible_participant
+
+CaseWorker = Annotated[Principal, Depends(require_roles("counsellor", "org_admin"))]
+
+
+def visible_participant(principal: CaseWorker, participant_id: uuid.UUID, session: SessionDep,
+                        response: Response) -> Participant:
+    response.headers["Cache-Control"] = "no-store"
+    return get_visible_participant(session, principal, participant_id)
+
+
+def visible_participant_for_update(principal: CaseWorker, participant_id: uuid.UUID, session: SessionDep,
+                                   response: Response) -> Participant:
+    # Row lock on PostgreSQL: writes about one participant queue up instead of interleaving.
+    response.headers["Cache-Control"] = "no-store"
+    return get_visible_participant(session, principal, participant_id, for_update=True)
+
+
+VisibleParticipant = Annotated[Participant, Depends(visible_participant)]
+WritableParticipant = Annotated[Participant, Depends(visible_participant_for_update)]
