@@ -55,11 +55,15 @@ def upgrade() -> None:
     op.create_table('esco_term',
     sa.Column('term', sa.String(length=100).with_variant(sa.String(length=100, collation='C'), 'postgresql'), nullable=False),
     sa.Column('label_id', sa.Integer(), nullable=False),
+    sa.Column('lang', sa.String(length=3), nullable=False),
+    sa.Column('concept_kind', sa.String(length=10), nullable=False),
+    sa.Column('rank', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['label_id'], ['esco_label.id'], name=op.f('fk_esco_term_label_id_esco_label'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('term', 'label_id', name=op.f('pk_esco_term'))
     )
     with op.batch_alter_table('esco_term', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_esco_term_label_id'), ['label_id'], unique=False)
+        batch_op.create_index('ix_esco_term_term_rank', ['term', 'rank'], unique=False)
 
     op.create_table('digital_assessment',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -263,6 +267,7 @@ def downgrade() -> None:
 
     op.drop_table('digital_assessment')
     with op.batch_alter_table('esco_term', schema=None) as batch_op:
+        batch_op.drop_index('ix_esco_term_term_rank')
         batch_op.drop_index(batch_op.f('ix_esco_term_label_id'))
 
     op.drop_table('esco_term')

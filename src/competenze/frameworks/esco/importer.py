@@ -15,7 +15,7 @@ from importlib import resources
 from itertools import islice
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
@@ -56,6 +56,12 @@ class ImportReport:
 def terms_of(label: str) -> set[str]:
     """The searchable words of a label: folded (case and accents removed), bounded."""
     return {word[:MAX_TERM] for word in _WORD.findall(fold(label))}
+
+
+def label_rank(kind: str, label: str) -> int:
+    """Search order: preferred labels, then alternative, then hidden; shorter labels first
+    (a shorter label that contains the words is a closer match)."""
+    return {"preferred": 0, "alt": 1000, "hidden": 2000}[kind] + min(len(label), 999)
 
 
 def _batches(rows: Iterable[dict], size: int = BATCH) -> Iterator[list[dict]]:
@@ -127,7 +133,8 @@ def _import_concepts(session: Session, path: Path, kind: str, lang: str, report:
                             "description": None} for text in _split(row.get(column))]
         ids = session.execute(insert(EscoLabel).returning(EscoLabel.id, sort_by_parameter_order=True),
                               labels).scalars().all()
-        terms = [{"term": term, "label_id": label_id}
+        terms = [{"term": term, "label_id": label_id, "lang": lang, "concept_kind": kind,
+                  "rank": label_rank(label["kind"], label["label"])}
                  for label_id, label in zip(ids, labels, strict=True) for term in terms_of(label["label"])]
         if terms:
             session.execute(insert(EscoTerm), terms)
@@ -171,6 +178,10 @@ def import_directory(session: Session, directory: Path) -> ImportReport:
     if relations.exists():
         _import_relations(session, relations, report)
     session.flush()
+    # Fresh statistics: right after a bulk load PostgreSQL's planner still believes the
+    # tables are empty and picks plans that take seconds instead of milliseconds.
+    for table in ("esco_concept", "esco_label", "esco_term", "esco_relation"):
+        session.execute(text(f"ANALYZE {table}"))
     # What the catalogue now holds (a language file repeats the concepts of another).
     for kind in ("occupation", "skill"):
         total = session.execute(select(func.count()).select_from(EscoConcept)

@@ -36,13 +36,22 @@ class EscoLabel(SQLModel, table=True):
 
 
 class EscoTerm(SQLModel, table=True):
-    """One word of one label, folded (lower case, no accents): the search index."""
+    """One word of one label, folded (lower case, no accents): the search index.
+
+    The label's language, its concept's kind and its rank (preferred labels first, then
+    shorter labels) are copied here so that a search filters and ranks on this table alone:
+    `term = word ORDER BY rank` is one index range, however common the word.
+    """
 
     __tablename__ = "esco_term"
+    __table_args__ = (Index("ix_esco_term_term_rank", "term", "rank"),)
 
     term: str = Field(sa_column=Column(_TERM, primary_key=True))
     label_id: int = Field(sa_column=Column(Integer, ForeignKey("esco_label.id", ondelete="CASCADE"),
                                            primary_key=True, index=True))
+    lang: str = Field(sa_column=Column(String(3), nullable=False))
+    concept_kind: str = Field(sa_column=Column(String(10), nullable=False))
+    rank: int = Field(sa_column=Column(Integer, nullable=False))
 
 
 class EscoRelation(SQLModel, table=True):

@@ -3,7 +3,8 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, intersect, select
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from competenze.errors import NotFound, field_error
@@ -11,6 +12,8 @@ from competenze.frameworks.esco.importer import MAX_TERM, terms_of
 from competenze.frameworks.esco.models import EscoConcept, EscoLabel, EscoRelation, EscoTerm
 
 MAX_WORDS = 6
+CANDIDATES = 1500
+COUNT_BOUND = 20_000
 # Above every code point, so "term < prefix + TOP" bounds a prefix range (bytewise order).
 _TOP = "\U0010ffff"
 
@@ -26,8 +29,41 @@ class Hit:
     code: str | None
 
 
-def _prefix(word: str):
-    return select(EscoTerm.label_id).where(col(EscoTerm.term) >= word, col(EscoTerm.term) < word + _TOP)
+def _term_matches(word: str, *, exact: bool):
+    term = col(EscoTerm.term)
+    return (term == word) if exact else (term > word) & (term < word + _TOP)
+
+
+def _capped_count(session: Session, word: str) -> int:
+    """How many index entries start with `word`, counting no further than a bound."""
+    sample = select(EscoTerm.label_id).where(col(EscoTerm.term) >= word, col(EscoTerm.term) < word + _TOP)
+    return session.scalar(select(func.count()).select_from(sample.limit(COUNT_BOUND).subquery()))
+
+
+def _candidates(session: Session, words: list[str], kind: str | None, lang: str | None) -> dict[int, int]:
+    """Labels in which every word starts a word, bounded: the exact matches of the leading
+    (rarest) word in rank order, plus a capped slice of its longer completions; {label id: rank}.
+    Without the cap a common prefix ("man", "ope") would rank tens of thousands of labels."""
+    if len(words) > 1:
+        # Lead with the rarest word: the others are then checked on few labels only.
+        words = sorted(words, key=lambda w: _capped_count(session, w))
+    lead, others = words[0], words[1:]
+    filters = []
+    if kind:
+        filters.append(col(EscoTerm.concept_kind) == kind)
+    if lang:
+        filters.append(col(EscoTerm.lang) == lang)
+    for word in others:
+        other = aliased(EscoTerm)
+        filters.append(exists().where(col(other.label_id) == col(EscoTerm.label_id),
+                                      col(other.term) >= word, col(other.term) < word + _TOP))
+    found: dict[int, int] = {}
+    for exact in (True, False):
+        query = select(EscoTerm.label_id, EscoTerm.rank).where(_term_matches(lead, exact=exact), *filters)
+        if exact:
+            query = query.order_by(col(EscoTerm.rank))
+        found.update((label_id, rank) for label_id, rank in session.execute(query.limit(CANDIDATES)))
+    return found
 
 
 def preferred_labels(session: Session, uris: Iterable[str],
@@ -52,26 +88,25 @@ def search(session: Session, q: str, *, kind: str | None, lang: str | None, limi
     words = sorted({w[:MAX_TERM] for w in terms_of(q)}, key=len, reverse=True)[:MAX_WORDS]
     if not words or max(len(w) for w in words) < 2:
         raise field_error("query.q", "type at least two letters of a word")
-    matching = _prefix(words[0]) if len(words) == 1 else intersect(*(_prefix(w) for w in words))
-    query = (select(EscoLabel.concept_uri, EscoLabel.label, EscoLabel.lang, EscoLabel.kind,
-                    EscoConcept.kind, EscoConcept.isco_group, EscoConcept.code)
-             .join(EscoConcept, col(EscoConcept.uri) == col(EscoLabel.concept_uri))
-             .where(col(EscoLabel.id).in_(matching)))
-    if kind:
-        query = query.where(col(EscoConcept.kind) == kind)
-    if lang:
-        query = query.where(col(EscoLabel.lang) == lang)
-    # Rank in SQL and read a bounded window: a concept has a handful of labels at most.
-    query = query.order_by((col(EscoLabel.kind) != "preferred"), func.length(EscoLabel.label),
-                           col(EscoLabel.label)).limit(limit * 8)
+    matching = _candidates(session, words, kind, lang)
+    # Rank on the index rows already read; fetch only the best few labels.
+    window = sorted(matching, key=lambda label_id: (matching[label_id], label_id))[:limit * 8]
+    if not window:
+        return []
+    rows = session.execute(
+        select(EscoLabel.id, EscoLabel.concept_uri, EscoLabel.label, EscoLabel.lang, EscoConcept.kind,
+               EscoConcept.isco_group, EscoConcept.code)
+        .join(EscoConcept, col(EscoConcept.uri) == col(EscoLabel.concept_uri))
+        .where(col(EscoLabel.id).in_(window))).all()
+    position = {label_id: i for i, label_id in enumerate(window)}
     best: dict[str, tuple] = {}
-    for row in session.execute(query):
-        best.setdefault(row[0], row)
+    for row in sorted(rows, key=lambda r: position[r[0]]):
+        best.setdefault(row[1], row[1:])
         if len(best) == limit:
             break
     labels = preferred_labels(session, best, [lang] if lang else None)
-    return [Hit(uri=uri, kind=row[4], matched_label=row[1], matched_lang=row[2],
-                preferred=labels.get(uri, {}), isco_group=row[5], code=row[6])
+    return [Hit(uri=uri, kind=row[3], matched_label=row[1], matched_lang=row[2],
+                preferred=labels.get(uri, {}), isco_group=row[4], code=row[5])
             for uri, row in best.items()]
 
 
