@@ -7,7 +7,7 @@ B: for anything of A they get 404 — the same answer as for something that does
 import pytest
 
 from tests.factories import PASSWORD, auth, client_auth, create_participant
-from tests.routes import api_routes
+from tests.routes import api_routes, concrete
 
 ROLES = ["anonymous", "counsellor_a", "org_admin_a", "counsellor_b", "analyst", "admin", "client"]
 
@@ -105,6 +105,40 @@ EDUCATION = {"isced_level": 3, "title": "Baccalauréat", "country": "MA", "docum
 WORK = {"title": "muratore", "country": "AL", "started_on": "2015-03-01", "arrangement": "informal"}
 LANGUAGE = {"language": "it", "method": "self_declared", "levels": {"reading": "A2"}}
 
+def plan_route(suffix="", body=None, with_step=False, consent_to=None):
+    """A route of a fresh participant's plan (with a step, a referral consent if asked),
+    sent with the plan's If-Match."""
+    def prepare(s):
+        base, _ = participant_path()(s)
+        h = s.h["counsellor_a"]
+        created = s.client.post(f"{base}/plans", json={}, headers=h)
+        plan, etag = created.headers["location"], created.headers["etag"]
+        path = plan + suffix
+        if with_step:
+            added = s.client.post(f"{plan}/steps", json={"kind": "other", "title": "Passo"},
+                                  headers={**h, "If-Match": etag})
+            etag = added.headers["etag"]
+            path = path.replace("{step}", added.json()["steps"][0]["id"])
+        if consent_to is not None:
+            s.client.post(f"{base}/consents", headers=h, json={
+                "purpose": "referral", "recipient_organisation_id": str(consent_to(s)), "method": "paper"})
+        kwargs = {"headers": {"If-Match": etag}}
+        if body is not None:
+            kwargs["json"] = body(s) if callable(body) else body
+        return path, kwargs
+    return prepare
+
+
+def referral(suffix="", body=None):
+    """A referral of organisation A to the Region (so counsellor B, a third party, sees nothing)."""
+    def prepare(s):
+        path, kwargs = plan_route("/steps/{step}/referrals", lambda s: {"to_organisation_id": str(s.world.region.id)},
+                                  with_step=True, consent_to=lambda s: s.world.region.id)(s)
+        created = s.client.post(path, headers={**kwargs["headers"], **s.h["counsellor_a"]}, json=kwargs["json"])
+        return f"/api/v1/referrals/{created.json()['id']}{suffix}", ({"json": body} if body else {})
+    return prepare
+
+
 U, F, N, OK, C = 401, 403, 404, 200, 201
 D = 204
 CASE = [U, OK, OK, N, F, F, F]  # case workers of the owning organisation only
@@ -169,6 +203,27 @@ MATRIX = {
     ("GET", "/api/v1/participants/{participant_id}/expectations"): (sub("/expectations"), CASE),
     ("PUT", "/api/v1/participants/{participant_id}/expectations"): (
         sub("/expectations", {"work_goals": "Lavorare come cuoco"}), CASE),
+    # Plans and referrals (issue 4)
+    ("POST", "/api/v1/participants/{participant_id}/plans"): (sub("/plans", {}), CASE_C),
+    ("GET", "/api/v1/participants/{participant_id}/plans"): (sub("/plans"), CASE),
+    ("GET", "/api/v1/participants/{participant_id}/plans/{plan_id}"): (plan_route(), CASE),
+    ("PATCH", "/api/v1/participants/{participant_id}/plans/{plan_id}"): (plan_route("", {"appraisal": "Buona"}), CASE),
+    ("POST", "/api/v1/participants/{participant_id}/plans/{plan_id}/transitions"): (
+        plan_route("/transitions", {"action": "discontinue", "note": "Trasferita"}), CASE),
+    ("GET", "/api/v1/participants/{participant_id}/plans/{plan_id}/history"): (plan_route("/history"), CASE),
+    ("POST", "/api/v1/participants/{participant_id}/plans/{plan_id}/steps"): (
+        plan_route("/steps", {"kind": "civic_orientation", "title": "Corso di educazione civica"}), CASE_C),
+    ("PATCH", "/api/v1/participants/{participant_id}/plans/{plan_id}/steps/{step_id}"): (
+        plan_route("/steps/{step}", {"due_date": "2027-01-31"}, with_step=True), CASE),
+    ("POST", "/api/v1/participants/{participant_id}/plans/{plan_id}/steps/{step_id}/transitions"): (
+        plan_route("/steps/{step}/transitions", {"action": "start"}, with_step=True), CASE),
+    ("POST", "/api/v1/participants/{participant_id}/plans/{plan_id}/steps/{step_id}/referrals"): (
+        plan_route("/steps/{step}/referrals", lambda s: {"to_organisation_id": str(s.world.region.id)},
+                   with_step=True, consent_to=lambda s: s.world.region.id), CASE_C),
+    ("GET", "/api/v1/referrals"): (plain("/api/v1/referrals"), [U, OK, OK, OK, F, F, F]),
+    ("GET", "/api/v1/referrals/{referral_id}"): (referral(), CASE),
+    ("POST", "/api/v1/referrals/{referral_id}/transitions"): (referral("/transitions", {"action": "withdraw"}), CASE),
+    ("GET", "/api/v1/caseload"): (plain("/api/v1/caseload"), [U, OK, OK, OK, F, F, F]),
     # Reference data
     ("GET", "/api/v1/frameworks/cefr"): (plain("/api/v1/frameworks/cefr"), STAFF),
     ("GET", "/api/v1/frameworks/digcomp"): (plain("/api/v1/frameworks/digcomp"), STAFF),
@@ -216,7 +271,9 @@ def test_authorisation_matrix(client, world, db, route):
         if response.status_code != status:
             wrong.append(f"{role}: expected {status}, got {response.status_code} {response.text[:200]}")
         if role == "counsellor_b" and status == N:
-            assert response.json()["detail"] == "No participant with this id is visible to you."
+            # Invisible looks exactly like missing: the same body as for an id that exists nowhere.
+            missing = client.request(method, concrete(route[1]), headers=headers, **kwargs)
+            assert missing.status_code == N and response.json()["detail"] == missing.json()["detail"]
         if route[1] == "/api/v1/auth/logout" and role != "anonymous":
             scenario.h[role] = auth(client, _user(world, role)) if role != "client" else scenario.h[role]
     assert not wrong, "\n".join(wrong)

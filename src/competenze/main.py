@@ -21,6 +21,7 @@ from competenze.frameworks.router import router as frameworks_router
 from competenze.organisations.models import Organisation
 from competenze.organisations.router import router as organisations_router
 from competenze.participants.router import router as participants_router
+from competenze.plans.router import router as plans_router
 from competenze.web.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from competenze.web.pages import router as pages_router
 
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(language_router)
     app.include_router(digital_router)
     app.include_router(experience_router)
+    app.include_router(plans_router)
     app.include_router(frameworks_router)
     app.include_router(pages_router)
 

@@ -10,8 +10,10 @@ from competenze.db import metadata
 from competenze.frameworks.esco.models import EscoConcept, EscoLabel, EscoRelation, EscoTerm
 from competenze.organisations.models import ApiClient, Organisation, User
 from competenze.participants.models import Consent, Participant, ParticipantRestricted
+from competenze.plans.models import PlanRevision, PlanStep, Referral, TransitionPlan
 
 __all__ = ["metadata", "AuditEvent", "RefreshToken", "IdempotencyRecord", "RateLimitBucket",
            "ApiClient", "Organisation", "User", "Consent", "Participant", "ParticipantRestricted",
            "LanguageAssessment", "DigitalAssessment", "Education", "WorkExperience", "SkillClaim",
-           "ParticipantSheet", "EscoConcept", "EscoLabel", "EscoTerm", "EscoRelation"]
+           "ParticipantSheet", "EscoConcept", "EscoLabel", "EscoTerm", "EscoRelation", "TransitionPlan", "PlanStep",
+           "Referral", "PlanRevision"]

@@ -23,6 +23,8 @@ class RecordColumns(SQLModel):
     organisation_id: uuid.UUID = Field(sa_type=Uuid, foreign_key="organisation.id", nullable=False)
     recorded_by: uuid.UUID = Field(sa_type=Uuid, nullable=False)
     recorded_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    # Set when the record came from completing a plan step (provenance "from plan step").
+    source_step_id: uuid.UUID | None = Field(default=None, sa_type=Uuid)
 
 
 class ProvenanceColumns(RecordColumns):
@@ -54,6 +56,7 @@ class RecordOut(BaseModel):
     organisation_id: uuid.UUID
     recorded_by: uuid.UUID
     recorded_at: datetime
+    source_step_id: uuid.UUID | None = PydanticField(default=None, description="The plan step this record came from, if any")
 
 
 class ProvenanceOut(RecordOut):

@@ -4,7 +4,8 @@ Verification is deliberately narrow (DESIGN.md §7, RFC 8725 best practices):
 - one algorithm, ES256, checked in the header before anything else;
 - the key is chosen by `kid` from our own key ring, never from jku/x5u/jwk/x5c headers
   (a token carrying those is rejected outright);
-- exp, iat, iss, aud, sub, jti and our `token_use` claim are required;
+- exp, iat, iss, aud, sub, jti and our `token_use` claim are required; times are checked
+  against the service clock (common/time.py);
 - tokens longer than MAX_TOKEN_BYTES are rejected before parsing.
 """
 
@@ -70,13 +71,24 @@ def verify_access_token(ring: KeyRing, token: str, *, issuer: str, audience: str
     try:
         claims = jwt.decode(
             token, key.public_pem, algorithms=[ALGORITHM], audience=audience, issuer=issuer,
-            options={"require_exp": True, "require_iat": True, "require_aud": True,
-                     "require_iss": True, "require_sub": True, "require_jti": True,
-                     "verify_at_hash": False, "leeway": CLOCK_SKEW_SECONDS})
+            # Times are checked below against the service's one clock (common/time.py),
+            # not the library's, so the whole service agrees on what "now" is.
+            # (python-jose turns every require_X into verify_X, so exp and iat are required
+            # by the checks below instead.)
+            options={"require_aud": True, "require_iss": True, "require_sub": True, "require_jti": True,
+                     "verify_exp": False, "verify_nbf": False, "verify_iat": False,
+                     "verify_at_hash": False})
     except JOSEError as exc:
         raise InvalidToken(str(exc)) from None
     if claims.get("token_use") not in (USER_ACCESS, CLIENT_ACCESS):
         raise InvalidToken("not an access token")
-    if claims["iat"] > int(utcnow().timestamp()) + CLOCK_SKEW_SECONDS:
-        raise InvalidToken("issued in the future")
+    now = int(utcnow().timestamp())
+    times = [claims.get(name) for name in ("exp", "iat", "nbf")]
+    if not all(isinstance(t, int) for t in times[:2]) or not isinstance(times[2], (int, type(None))):
+        raise InvalidToken("malformed time claims")
+    exp, iat, nbf = times
+    if exp <= now - CLOCK_SKEW_SECONDS:
+        raise InvalidToken("expired")
+    if iat > now + CLOCK_SKEW_SECONDS or (nbf is not None and nbf > now + CLOCK_SKEW_SECONDS):
+        raise InvalidToken("not valid yet")
     return claims

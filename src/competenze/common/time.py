@@ -1,11 +1,32 @@
-"""The one clock of the service: UTC-aware, replaceable in tests that freeze time."""
+"""The one clock of the service: UTC-aware, and frozen in tests that need a fixed "now".
 
+Everything that asks for the time calls utcnow() or today() here (never datetime.now), so
+freezing this clock freezes the whole service, request threads included.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
+
+_frozen_at: datetime | None = None
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return _frozen_at or datetime.now(UTC)
 
 
 def today() -> date:
     return utcnow().date()
+
+
+@contextmanager
+def frozen(at: datetime) -> Iterator[None]:
+    """Run with the clock stopped at `at` (timezone-aware)."""
+    global _frozen_at
+    if at.tzinfo is None:
+        raise ValueError("freeze the clock at a timezone-aware datetime")
+    previous, _frozen_at = _frozen_at, at
+    try:
+        yield
+    finally:
+        _frozen_at = previous

@@ -74,6 +74,11 @@ def withdraw(session: Session, ctx: AccessContext, participant: Participant,
     consent.withdrawn_at, consent.withdrawn_by = utcnow(), withdrawn_by
     session.add(consent)
     session.flush()
+    if consent.purpose == "referral":
+        # Withdrawal takes effect at once: open referrals to that organisation end with it.
+        from competenze.plans.referrals import end_for_withdrawn_consent  # plans build on participants
+
+        end_for_withdrawn_consent(session, ctx, participant.id, consent.recipient_organisation_id)
     audit.record(session, ctx, "consent.withdraw", object_type="consent", object_id=consent.id,
                  participant_ids=[participant.id])
     return _out(consent)

@@ -31,5 +31,13 @@ def visible_participant_for_update(principal: CaseWorker, participant_id: uuid.U
     return get_visible_participant(session, principal, participant_id, for_update=True)
 
 
+def referred_or_own_participant(principal: CaseWorker, participant_id: uuid.UUID, session: SessionDep,
+                                response: Response) -> Participant:
+    # For reads a referral needs: the receiving organisation sees these too (visibility.py).
+    response.headers["Cache-Control"] = "no-store"
+    return get_visible_participant(session, principal, participant_id, via_referral=True)
+
+
 VisibleParticipant = Annotated[Participant, Depends(visible_participant)]
+ReferralVisibleParticipant = Annotated[Participant, Depends(referred_or_own_participant)]
 WritableParticipant = Annotated[Participant, Depends(visible_participant_for_update)]

@@ -21,7 +21,7 @@ from competenze.participants.dependencies import CaseWorker
 from competenze.participants.schemas import (
     AccessLogEntry, AccessLogPage, ConsentCreate, ConsentOut, ParticipantClose, ParticipantCreate,
     ParticipantOut, ParticipantPage, ParticipantStatus, ParticipantUpdate)
-from competenze.participants.visibility import get_visible_participant
+from competenze.participants.visibility import get_visible_participant, reading
 
 router = APIRouter(prefix="/api/v1/participants", tags=["participants"],
                    responses=problem_responses(400, 401, 403, 404, 405, 409, 412, 413, 422, 428, 503))
@@ -74,9 +74,9 @@ def list_participants(principal: CaseWorker, ctx: Access, session: SessionDep, r
 def get_participant(principal: CaseWorker, ctx: Access, participant_id: uuid.UUID,
                     session: SessionDep, response: Response):
     """One participant; the ETag is needed to change it."""
-    participant = get_visible_participant(session, principal, participant_id)
+    participant = get_visible_participant(session, principal, participant_id, via_referral=True)
     _personal(response, participant.version)
-    return service.read(session, principal, ctx, participant)
+    return service.read(session, principal, reading(ctx, participant), participant)
 
 
 @router.patch("/{participant_id}", response_model=ParticipantOut, response_model_exclude_unset=True,

@@ -115,7 +115,7 @@ def read(session: Session, principal: Principal, ctx: AccessContext,
 def search(session: Session, principal: Principal, ctx: AccessContext, *, q: str | None,
            birth_date: date | None, citizenship: str | None, counsellor_id: uuid.UUID | None,
            status: str | None, cursor: str | None, limit: int) -> ParticipantPage:
-    query = select(Participant).where(visible_filter(principal))
+    query = select(Participant).where(visible_filter(principal, via_referral=True))
     if q:
         # Every word of the query must start a word of the name: "ndeye dio" finds
         # "Ndèye Fatou Diop".

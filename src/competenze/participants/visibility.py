@@ -3,16 +3,23 @@
 Everything that loads a participant by id goes through get_visible_participant, and every
 list filters with visible_filter. Invisible and missing look the same (404, same body),
 so ids of other organisations' participants cannot be probed.
+
+Counsellors see their own organisation's participants. A referral widens this for the
+receiving organisation, for the routes that serve the referred work (profile, languages,
+digital skills, education, experience, skills), while the referral is accepted and the
+participant's consent for referrals to that organisation stands.
 """
 
 import uuid
+from dataclasses import replace
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, exists, or_
 from sqlmodel import Session, col, select
 
+from competenze.audit.service import AccessContext
 from competenze.auth.principals import Principal
 from competenze.errors import Forbidden, NotFound
-from competenze.participants.models import Participant
+from competenze.participants.models import Consent, Participant
 
 # Roles that work with individual participants. Analysts see aggregates only; platform
 # admins run the service and have no reason to read case files.
@@ -20,16 +27,31 @@ CASE_ROLES = frozenset({"counsellor", "org_admin"})
 NOT_FOUND = "No participant with this id is visible to you."
 
 
-def visible_filter(principal: Principal) -> ColumnElement[bool]:
+def visible_filter(principal: Principal, *, via_referral: bool = False) -> ColumnElement[bool]:
+    """Participants of the principal's organisation; with via_referral, also those referred
+    to it (an accepted referral, and the participant's referral consent still active)."""
     if principal.kind != "user" or principal.role not in CASE_ROLES:
         raise Forbidden("Your role does not give access to individual participants.")
-    # Referrals (a later issue) widen this for the recipient organisation.
-    return col(Participant.organisation_id) == principal.organisation_id
+    own = col(Participant.organisation_id) == principal.organisation_id
+    if not via_referral:
+        return own
+    return or_(own, col(Participant.id).in_(referred_to(principal.organisation_id)))
+
+
+def referred_to(organisation_id: uuid.UUID):
+    from competenze.plans.models import Referral  # plans build on participants, not the reverse
+
+    consent = select(Consent.id).where(
+        col(Consent.participant_id) == col(Referral.participant_id),
+        col(Consent.recipient_organisation_id) == organisation_id, col(Consent.purpose) == "referral",
+        col(Consent.withdrawn_at).is_(None))
+    return select(Referral.participant_id).where(
+        col(Referral.to_organisation_id) == organisation_id, col(Referral.status) == "accepted", exists(consent))
 
 
 def get_visible_participant(session: Session, principal: Principal, participant_id: uuid.UUID,
-                            *, for_update: bool = False) -> Participant:
-    condition = visible_filter(principal)
+                            *, for_update: bool = False, via_referral: bool = False) -> Participant:
+    condition = visible_filter(principal, via_referral=via_referral)
     query = select(Participant).where(col(Participant.id) == participant_id, condition)
     if for_update:
         query = query.with_for_update()
@@ -37,6 +59,13 @@ def get_visible_participant(session: Session, principal: Principal, participant_
     if participant is None:
         raise NotFound(NOT_FOUND)
     return participant
+
+
+def reading(ctx: AccessContext, participant: Participant) -> AccessContext:
+    """The audit context of a read: on a referred participant, the purpose is the referral."""
+    if participant.organisation_id == ctx.organisation_id:
+        return ctx
+    return replace(ctx, purpose="referral")
 
 
 def can_read_restricted(principal: Principal, participant: Participant) -> bool:

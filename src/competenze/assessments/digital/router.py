@@ -8,7 +8,9 @@ from competenze.auth.dependencies import Access
 from competenze.common.idempotency import IdempotencyKeyHeader, create_once
 from competenze.db import SessionDep
 from competenze.errors import problem_responses
-from competenze.participants.dependencies import VisibleParticipant, WritableParticipant
+from competenze.participants.dependencies import (
+    ReferralVisibleParticipant, VisibleParticipant, WritableParticipant)
+from competenze.participants.visibility import reading
 
 router = APIRouter(prefix="/api/v1/participants/{participant_id}", tags=["digital"],
                    responses=problem_responses(400, 401, 403, 404, 405, 409, 413, 422, 503))
@@ -33,6 +35,6 @@ def list_digital_assessments(participant: VisibleParticipant, ctx: Access, sessi
 
 
 @router.get("/digital", response_model=DigitalProfile, operation_id="digital_profile")
-def digital_profile(participant: VisibleParticipant, ctx: Access, session: SessionDep):
+def digital_profile(participant: ReferralVisibleParticipant, ctx: Access, session: SessionDep):
     """Current DigComp level per competence, per area, and the Europass A/B/C grade per area."""
-    return service.profile(session, ctx, participant)
+    return service.profile(session, reading(ctx, participant), participant)

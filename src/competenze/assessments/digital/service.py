@@ -1,6 +1,8 @@
 """Digital assessment use-cases: record one (counsellor levels or a scored questionnaire),
 read the history, derive the current DigComp profile."""
 
+import uuid
+
 from sqlmodel import Session, col
 
 from competenze.assessments import records
@@ -19,14 +21,14 @@ def out(row: DigitalAssessment) -> DigitalAssessmentOut:
 
 
 def create(session: Session, ctx: AccessContext, participant: Participant,
-           data: DigitalAssessmentCreate) -> DigitalAssessmentOut:
+           data: DigitalAssessmentCreate, *, source_step_id: uuid.UUID | None = None) -> DigitalAssessmentOut:
     records.check_supersedes(session, participant, DigitalAssessment, data.supersedes_id)
     if data.answers is not None:
         levels, answers, version = scoring.score(data.answers), data.answers, questionnaire().version
     else:
         levels, answers, version = {str(k): v for k, v in data.levels.items()}, None, None
     row = DigitalAssessment(
-        **records.stamp(ctx, participant),
+        **records.stamp(ctx, participant), source_step_id=source_step_id,
         **data.model_dump(include={"method", "instrument", "assessor_name", "assessed_on", "evidence_note",
                                    "supersedes_id"}),
         levels=levels, answers=answers, questionnaire_version=version, framework_version=digcomp().version)

@@ -17,7 +17,9 @@ from competenze.common.etag import IfMatch, etag_for, require_if_match, set_etag
 from competenze.common.idempotency import IdempotencyKeyHeader, create_once
 from competenze.db import SessionDep
 from competenze.errors import problem_responses
-from competenze.participants.dependencies import VisibleParticipant, WritableParticipant
+from competenze.participants.dependencies import (
+    ReferralVisibleParticipant, VisibleParticipant, WritableParticipant)
+from competenze.participants.visibility import reading
 
 router = APIRouter(prefix="/api/v1/participants/{participant_id}", tags=["experience"],
                    responses=problem_responses(400, 401, 403, 404, 405, 409, 412, 413, 422, 428, 503))
@@ -36,9 +38,9 @@ def create_education(participant: WritableParticipant, ctx: Access, body: Educat
 
 
 @router.get("/education", response_model=list[EducationOut], operation_id="education_list")
-def list_education(participant: VisibleParticipant, ctx: Access, session: SessionDep):
+def list_education(participant: ReferralVisibleParticipant, ctx: Access, session: SessionDep):
     """The participant's education, highest level first."""
-    return service.list_education(session, ctx, participant)
+    return service.list_education(session, reading(ctx, participant), participant)
 
 
 @router.patch("/education/{item_id}", response_model=EducationOut, operation_id="education_update")
@@ -76,9 +78,9 @@ def create_work(participant: WritableParticipant, ctx: Access, body: WorkExperie
 
 
 @router.get("/work-experience", response_model=list[WorkExperienceOut], operation_id="work_experience_list")
-def list_work(participant: VisibleParticipant, ctx: Access, session: SessionDep):
+def list_work(participant: ReferralVisibleParticipant, ctx: Access, session: SessionDep):
     """The participant's work experience, most recent first."""
-    return service.list_work(session, ctx, participant)
+    return service.list_work(session, reading(ctx, participant), participant)
 
 
 @router.patch("/work-experience/{item_id}", response_model=WorkExperienceOut, operation_id="work_experience_update")
@@ -114,16 +116,16 @@ def create_skill(participant: WritableParticipant, ctx: Access, body: SkillClaim
 
 
 @router.get("/skills", response_model=list[SkillClaimOut], operation_id="skills_list")
-def list_skills(participant: VisibleParticipant, ctx: Access, session: SessionDep):
+def list_skills(participant: ReferralVisibleParticipant, ctx: Access, session: SessionDep):
     """The participant's ESCO skills with their evidence, newest first."""
-    return service.list_skills(session, ctx, participant)
+    return service.list_skills(session, reading(ctx, participant), participant)
 
 
 @router.get("/skills-gap", response_model=SkillsGap, operation_id="skills_gap")
-def skills_gap(participant: VisibleParticipant, ctx: Access, session: SessionDep,
+def skills_gap(participant: ReferralVisibleParticipant, ctx: Access, session: SessionDep,
                occupation: Annotated[str, Query(max_length=200, description="ESCO occupation URI")]):
     """The target occupation's essential ESCO skills the participant has on record, and those missing."""
-    return service.skills_gap(session, ctx, participant, occupation)
+    return service.skills_gap(session, reading(ctx, participant), participant, occupation)
 
 
 # --- single sheets: one record each, replaced as a whole -------------------------------------

@@ -4,7 +4,7 @@ import uuid
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from competenze.assessments import records
 from competenze.assessments.evidence import Method, live
@@ -38,8 +38,9 @@ def _revalidate(schema: type[BaseModel], row: Any, changes: dict) -> None:
 # --- education ----------------------------------------------------------------------------
 
 def add_education(session: Session, ctx: AccessContext, participant: Participant,
-                  data: EducationCreate) -> EducationOut:
-    row = Education(**records.stamp(ctx, participant), **data.model_dump(), updated_at=utcnow())
+                  data: EducationCreate, *, source_step_id: uuid.UUID | None = None) -> EducationOut:
+    row = Education(**records.stamp(ctx, participant), **data.model_dump(), updated_at=utcnow(),
+                    source_step_id=source_step_id)
     return EducationOut.model_validate(records.add(session, ctx, participant, row))
 
 
@@ -109,10 +110,10 @@ def _skill_outs(session: Session, rows: list[SkillClaim]) -> list[SkillClaimOut]
 
 
 def add_skill(session: Session, ctx: AccessContext, participant: Participant,
-              data: SkillClaimCreate) -> SkillClaimOut:
+              data: SkillClaimCreate, *, source_step_id: uuid.UUID | None = None) -> SkillClaimOut:
     esco.require_concept(session, data.skill_uri, "skill", "skill_uri")
     records.check_supersedes(session, participant, SkillClaim, data.supersedes_id, skill_uri=data.skill_uri)
-    row = SkillClaim(**records.stamp(ctx, participant), **data.model_dump())
+    row = SkillClaim(**records.stamp(ctx, participant), **data.model_dump(), source_step_id=source_step_id)
     return _skill_outs(session, [records.add(session, ctx, participant, row)])[0]
 
 
@@ -176,6 +177,3 @@ def work_by_id(session: Session, participant: Participant, item_id: uuid.UUID) -
     return records.get_item(session, participant, WorkExperience, item_id)
 
 
-def skill_uris_on_record(session: Session, participant: Participant) -> set[str]:
-    return set(session.exec(select(SkillClaim.skill_uri).where(
-        col(SkillClaim.participant_id) == participant.id)).all())

@@ -9,7 +9,9 @@ from competenze.auth.dependencies import Access
 from competenze.common.idempotency import IdempotencyKeyHeader, create_once
 from competenze.db import SessionDep
 from competenze.errors import problem_responses
-from competenze.participants.dependencies import VisibleParticipant, WritableParticipant
+from competenze.participants.dependencies import (
+    ReferralVisibleParticipant, VisibleParticipant, WritableParticipant)
+from competenze.participants.visibility import reading
 
 router = APIRouter(prefix="/api/v1/participants/{participant_id}", tags=["languages"],
                    responses=problem_responses(400, 401, 403, 404, 405, 409, 413, 422, 503))
@@ -34,6 +36,6 @@ def list_language_assessments(participant: VisibleParticipant, ctx: Access, sess
 
 
 @router.get("/languages", response_model=LanguageProfile, operation_id="languages_profile")
-def language_profile(participant: VisibleParticipant, ctx: Access, session: SessionDep):
+def language_profile(participant: ReferralVisibleParticipant, ctx: Access, session: SessionDep):
     """Current level per language and skill (strongest, then newest evidence) and Italian L2 milestones."""
-    return service.profile(session, ctx, participant)
+    return service.profile(session, reading(ctx, participant), participant)

@@ -1,5 +1,7 @@
 """Language assessment use-cases: record one (immutable), read the history, derive the profile."""
 
+import uuid
+
 from sqlmodel import Session, col
 
 from competenze.assessments import records
@@ -29,12 +31,12 @@ def out(row: LanguageAssessment) -> LanguageAssessmentOut:
 
 
 def create(session: Session, ctx: AccessContext, participant: Participant,
-           data: LanguageAssessmentCreate) -> LanguageAssessmentOut:
+           data: LanguageAssessmentCreate, *, source_step_id: uuid.UUID | None = None) -> LanguageAssessmentOut:
     records.check_supersedes(session, participant, LanguageAssessment, data.supersedes_id,
                              language=data.language)
     cert = data.certificate
     row = LanguageAssessment(
-        **records.stamp(ctx, participant),
+        **records.stamp(ctx, participant), source_step_id=source_step_id,
         **data.model_dump(include={"method", "instrument", "assessor_name", "assessed_on", "evidence_note",
                                    "supersedes_id", "language", "mother_tongue"}),
         **{str(skill): str(level) for skill, level in data.levels.items()},

@@ -1,0 +1,170 @@
+"""Transition plans, steps, referrals, plan history and the caseload."""
+
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from competenze.auth.dependencies import Access
+from competenze.common.etag import IfMatch, etag_for, require_if_match, set_etag
+from competenze.common.idempotency import IdempotencyKeyHeader, create_once
+from competenze.common.pagination import Cursor, Limit
+from competenze.db import SessionDep
+from competenze.errors import problem_responses
+from competenze.participants.dependencies import CaseWorker, VisibleParticipant, WritableParticipant
+from competenze.plans import caseload as caseloads
+from competenze.plans import referrals, service
+from competenze.plans.rules import ReferralStatus
+from competenze.plans.schemas import (
+    Caseload, PlanCreate, PlanOut, PlanSummary, PlanTransition, PlanUpdate, ReferralCreate, ReferralOut,
+    ReferralTransition, RevisionOut, StepCreate, StepTransition, StepUpdate)
+
+router = APIRouter(prefix="/api/v1", tags=["plans"],
+                   responses=problem_responses(400, 401, 403, 404, 405, 409, 412, 413, 422, 428, 503))
+PLANS = "/participants/{participant_id}/plans"
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _plan_response(response: Response, plan) -> None:
+    set_etag(response, plan.version)
+    response.headers.update(NO_STORE)
+
+
+@router.post(PLANS, response_model=PlanOut, status_code=201, operation_id="plans_create")
+def create_plan(participant: WritableParticipant, ctx: Access, body: PlanCreate, session: SessionDep,
+                idempotency_key: IdempotencyKeyHeader = None) -> Response:
+    """Start a draft transition plan (one open plan per participant)."""
+    return create_once(session, principal=ctx.key, key=idempotency_key, scope=participant.id, body=body,
+                       create=lambda: service.create_plan(session, ctx, participant, body),
+                       location=lambda out: f"/api/v1/participants/{participant.id}/plans/{out.id}",
+                       etag=etag_for(1))
+
+
+@router.get(PLANS, response_model=list[PlanSummary], operation_id="plans_list")
+def list_plans(participant: VisibleParticipant, ctx: Access, session: SessionDep):
+    """The participant's plans, the open one and the closed history, newest first."""
+    return service.list_plans(session, ctx, participant)
+
+
+@router.get(PLANS + "/{plan_id}", response_model=PlanOut, operation_id="plans_get")
+def get_plan(participant: VisibleParticipant, ctx: Access, plan_id: uuid.UUID, session: SessionDep,
+             response: Response):
+    """One plan with its steps, referrals, overdue flags and the skills gap of each target."""
+    plan = service.get_plan(session, participant, plan_id)
+    _plan_response(response, plan)
+    return service.read_plan(session, ctx, plan)
+
+
+@router.patch(PLANS + "/{plan_id}", response_model=PlanOut, operation_id="plans_update")
+def update_plan(participant: WritableParticipant, ctx: Access, plan_id: uuid.UUID, body: PlanUpdate,
+                session: SessionDep, response: Response, if_match: IfMatch = None):
+    """Change the appraisal, goals, targets, horizon or review dates (If-Match: the plan's ETag)."""
+    plan = service.get_plan(session, participant, plan_id, for_update=True)
+    require_if_match(if_match, plan.version)
+    out = service.update_plan(session, ctx, plan, body)
+    _plan_response(response, plan)
+    return out
+
+
+@router.post(PLANS + "/{plan_id}/transitions", response_model=PlanOut, operation_id="plans_transition")
+def move_plan(participant: WritableParticipant, ctx: Access, plan_id: uuid.UUID, body: PlanTransition,
+              session: SessionDep, response: Response, if_match: IfMatch = None):
+    """Agree (with the participant's acceptance), activate, complete or discontinue the plan (If-Match)."""
+    plan = service.get_plan(session, participant, plan_id, for_update=True)
+    require_if_match(if_match, plan.version)
+    out = service.move_plan(session, ctx, plan, body)
+    _plan_response(response, plan)
+    return out
+
+
+@router.post(PLANS + "/{plan_id}/steps", response_model=PlanOut, status_code=201, operation_id="plan_steps_create")
+def add_step(participant: WritableParticipant, ctx: Access, plan_id: uuid.UUID, body: StepCreate,
+             session: SessionDep, response: Response, if_match: IfMatch = None):
+    """Add a step (If-Match: the plan's ETag, so two counsellors do not plan past each other)."""
+    plan = service.get_plan(session, participant, plan_id, for_update=True)
+    require_if_match(if_match, plan.version)
+    out = service.add_step(session, ctx, participant, plan, body)
+    _touch(session, plan, response)
+    return out
+
+
+@router.patch(PLANS + "/{plan_id}/steps/{step_id}", response_model=PlanOut, operation_id="plan_steps_update")
+def update_step(participant: WritableParticipant, ctx: Access, plan_id: uuid.UUID, step_id: uuid.UUID,
+                body: StepUpdate, session: SessionDep, response: Response, if_match: IfMatch = None):
+    """Change a step: due date, responsible organisation, dependencies... (If-Match: the plan's ETag)."""
+    plan = service.get_plan(session, participant, plan_id, for_update=True)
+    require_if_match(if_match, plan.version)
+    out = service.update_step(session, ctx, plan, service.get_step(session, plan, step_id), body)
+    _touch(session, plan, response)
+    return out
+
+
+@router.post(PLANS + "/{plan_id}/steps/{step_id}/transitions", response_model=PlanOut,
+             operation_id="plan_steps_transition")
+def move_step(participant: WritableParticipant, ctx: Access, plan_id: uuid.UUID, step_id: uuid.UUID,
+              body: StepTransition, session: SessionDep, response: Response, if_match: IfMatch = None):
+    """Start, complete (with its result) or drop a step (If-Match: the plan's ETag)."""
+    plan = service.get_plan(session, participant, plan_id, for_update=True)
+    require_if_match(if_match, plan.version)
+    out = service.move_step(session, ctx, participant, plan, service.get_step(session, plan, step_id), body)
+    _touch(session, plan, response)
+    return out
+
+
+@router.post(PLANS + "/{plan_id}/steps/{step_id}/referrals", response_model=ReferralOut, status_code=201,
+             operation_id="referrals_create")
+def refer_step(participant: WritableParticipant, ctx: Access, plan_id: uuid.UUID, step_id: uuid.UUID,
+               body: ReferralCreate, session: SessionDep, response: Response):
+    """Refer a step to another organisation; needs the participant's referral consent for it (else 409)."""
+    plan = service.get_plan(session, participant, plan_id, for_update=True)
+    response.headers.update(NO_STORE)
+    return referrals.refer(session, ctx, participant, plan, service.get_step(session, plan, step_id), body)
+
+
+@router.get(PLANS + "/{plan_id}/history", response_model=list[RevisionOut], operation_id="plans_history")
+def plan_history(participant: VisibleParticipant, ctx: Access, plan_id: uuid.UUID, session: SessionDep):
+    """Every change to the plan, its steps and referrals: who, when, each field before and after."""
+    plan = service.get_plan(session, participant, plan_id)
+    return [RevisionOut.model_validate(r, from_attributes=True) for r in service.plan_history(session, ctx, plan)]
+
+
+def _touch(session: SessionDep, plan, response: Response) -> None:
+    service.touch(session, plan)
+    _plan_response(response, plan)
+
+
+@router.get("/referrals", response_model=list[ReferralOut], operation_id="referrals_list")
+def list_referrals(principal: CaseWorker, ctx: Access, session: SessionDep, response: Response,
+                   direction: Annotated[Literal["incoming", "outgoing"], Query()] = "incoming",
+                   status: Annotated[ReferralStatus | None, Query()] = None):
+    """Referrals to your organisation (incoming) or from it (outgoing), newest change first."""
+    response.headers.update(NO_STORE)
+    return referrals.listing(session, ctx, principal, direction=direction, status=status)
+
+
+@router.get("/referrals/{referral_id}", response_model=ReferralOut, operation_id="referrals_get")
+def get_referral(principal: CaseWorker, ctx: Access, referral_id: uuid.UUID, session: SessionDep,
+                 response: Response):
+    """One referral, for the referring or the receiving organisation."""
+    response.headers.update(NO_STORE)
+    return referrals.view(session, ctx, principal, referrals.visible_referral(session, principal, referral_id))
+
+
+@router.post("/referrals/{referral_id}/transitions", response_model=ReferralOut, operation_id="referrals_transition")
+def move_referral(principal: CaseWorker, ctx: Access, referral_id: uuid.UUID, body: ReferralTransition,
+                  session: SessionDep, response: Response):
+    """Accept, decline (with a reason) or complete a referral (receiving side), or withdraw it (referring side)."""
+    response.headers.update(NO_STORE)
+    referral = referrals.visible_referral(session, principal, referral_id)
+    return referrals.move(session, ctx, principal, referral, body)
+
+
+@router.get("/caseload", response_model=Caseload, operation_id="caseload")
+def caseload(principal: CaseWorker, ctx: Access, session: SessionDep, response: Response,
+             sort: Annotated[caseloads.Sort, Query(description="attention (overdue first), next_due or name")] = "attention",
+             counsellor_id: Annotated[uuid.UUID | None, Query(description="Org admins: a counsellor's caseload")] = None,
+             cursor: Cursor = None, limit: Limit = 50):
+    """Your participants with plan status, next due step, overdue steps and open referrals."""
+    response.headers.update(NO_STORE)
+    return caseloads.caseload(session, ctx, principal, counsellor_id=counsellor_id, sort=sort, cursor=cursor,
+                              limit=limit)
