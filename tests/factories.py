@@ -58,7 +58,18 @@ def token_for(client: TestClient, email: str, password: str = PASSWORD) -> dict:
 
 
 def auth(client: TestClient, user: User) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token_for(client, user.email)['access_token']}"}
+    """A signed-in user's headers. The tokens come from the service's own issuing code (the
+    same tokens a password sign-in returns, with a refresh-token family in the database);
+    the password check itself is tested in test_auth.py, and skipping its deliberate argon2
+    cost here keeps the authorisation matrix fast."""
+    from competenze.auth.service import Issuer, issue_user_tokens
+
+    app = client.app
+    with Session(app.state.engine) as session:
+        fresh = session.get(User, user.id)
+        tokens = issue_user_tokens(session, Issuer(app.state.settings, app.state.keys), fresh, uuid.uuid4())
+        session.commit()
+    return {"Authorization": f"Bearer {tokens.access_token}"}
 
 
 def client_auth(client: TestClient, api_client: ApiClient) -> dict[str, str]:

@@ -107,6 +107,29 @@ def test_demo_is_idempotent_and_prints_credentials_as_json(settings, engine, tmp
     assert "intact" in run(settings, "audit", "verify").stdout
 
 
+def test_demo_has_competences_of_every_kind_and_plans_and_referrals_in_every_state(settings, engine):
+    from sqlmodel import Session, func, select
+
+    from competenze.assessments.digital.models import DigitalAssessment
+    from competenze.assessments.experience.models import Education, ParticipantSheet, SkillClaim, WorkExperience
+    from competenze.assessments.language.models import LanguageAssessment
+    from competenze.plans.models import Referral, TransitionPlan
+    from competenze.plans.rules import PlanStatus, ReferralStatus
+
+    assert run(settings, "demo").returncode == 0
+    with Session(engine) as session:
+        for model in (LanguageAssessment, DigitalAssessment, Education, WorkExperience, SkillClaim, ParticipantSheet):
+            covered = session.exec(select(func.count(func.distinct(model.participant_id)))).one()
+            assert covered == 20, model.__tablename__
+        methods = set(session.exec(select(LanguageAssessment.method)).all())
+        assert methods == {"self_declared", "counsellor_observation", "placement_test", "certificate"}
+        assert set(session.exec(select(DigitalAssessment.method)).all()) >= {"self_assessment", "counsellor_observation"}
+        assert set(session.exec(select(TransitionPlan.status)).all()) == set(PlanStatus)
+        referrals = session.exec(select(Referral)).all()
+        assert {r.status for r in referrals} == set(ReferralStatus)
+        assert all(r.from_organisation_id != r.to_organisation_id for r in referrals)
+
+
 def test_migrate_and_openapi_export(settings, tmp_path):
     assert run(settings, "migrate").returncode == 0
     out = tmp_path / "openapi.json"

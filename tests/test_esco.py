@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import func, select
 
-from competenze.frameworks.esco.importer import EscoImportError, import_directory
+from competenze.frameworks.esco.importer import EscoImportError, builtin_directory, import_directory
 from competenze.frameworks.esco.models import EscoConcept, EscoLabel, EscoRelation, EscoTerm
 from tests.factories import auth
 from tests.test_cli import run
@@ -55,6 +55,21 @@ def test_import_refuses_a_folder_without_esco_files_and_names_missing_columns(db
     (tmp_path / "skills_en.csv").write_text("conceptUri,foo\nx,y\n")
     with pytest.raises(EscoImportError, match="preferredLabel"):
         import_directory(db, tmp_path)
+
+
+def test_the_shipped_subset_has_real_uris_labels_in_two_languages_and_essential_skills(db):
+    report = import_directory(db, builtin_directory())
+    db.commit()
+    assert report.occupations >= 60 and report.skipped == 0
+    assert set(report.as_dict()["languages"]) == {"en", "it"}
+    occupations = db.exec(select(EscoConcept).where(EscoConcept.kind == "occupation")).all()
+    assert all(o.isco_group and len(o.isco_group) == 4 for o in occupations)
+    with_skills = set(db.exec(select(EscoRelation.occupation_uri).where(EscoRelation.relation_type == "essential")).all())
+    assert {o.uri for o in occupations} == with_skills
+    italian = db.exec(select(func.count()).select_from(EscoLabel).where(
+        EscoLabel.lang == "it", EscoLabel.kind == "preferred")).one()
+    assert italian == report.occupations + report.skills
+    assert "Italian labels" in builtin_directory().joinpath("SOURCES.md").read_text()
 
 
 def test_cli_import_reports_in_one_line_or_json(settings, tmp_path):

@@ -67,7 +67,8 @@ def _count_failure(session: Session, settings: Settings, keys: list[str]) -> Non
         ratelimit.count(session, key, window_seconds=settings.login_window_seconds)
 
 
-def _user_tokens(session: Session, issuer: Issuer, user: User, family_id: uuid.UUID) -> TokenResponse:
+def issue_user_tokens(session: Session, issuer: Issuer, user: User, family_id: uuid.UUID) -> TokenResponse:
+    """An access token and a new refresh token of the sign-in `family_id`."""
     now = utcnow()
     refresh = secrets.token_urlsafe(32)
     session.add(RefreshToken(family_id=family_id, user_id=user.id, token_hash=_hash_refresh(refresh),
@@ -96,7 +97,7 @@ def password_grant(session: Session, issuer: Issuer, *, email: str, password: st
         raise OAuthError("invalid_grant", "The email or the password is wrong.",
                          keep_changes=True)
     ratelimit.reset(session, account_key)
-    return _user_tokens(session, issuer, user, uuid.uuid4())
+    return issue_user_tokens(session, issuer, user, uuid.uuid4())
 
 
 def revoke_family(session: Session, family_id: uuid.UUID) -> None:
@@ -130,7 +131,7 @@ def refresh_grant(session: Session, issuer: Issuer, *, refresh_token: str) -> To
     if claimed.rowcount != 1:
         revoke_family(session, row.family_id)
         raise OAuthError("invalid_grant", invalid, keep_changes=True)
-    return _user_tokens(session, issuer, user, row.family_id)
+    return issue_user_tokens(session, issuer, user, row.family_id)
 
 
 def client_credentials_grant(session: Session, issuer: Issuer, *, client_id: str,

@@ -103,7 +103,11 @@ def seed(session: Session, var_dir: Path) -> dict:
         client.secret_hash = hash_password(secret)
     session.flush()
 
-    _seed_participants(session, orgs, staff)
+    seeded = _seed_participants(session, orgs, staff)
+    _seed_competences(session, seeded, staff)
+    from competenze.demo.plans import seed_plans
+
+    seed_plans(session, seeded, orgs, staff)
     var_dir.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(store, indent=2))
     path.chmod(0o600)
@@ -116,26 +120,78 @@ def _org_json(org: Organisation) -> dict:
     return {"id": str(org.id), "name": org.name, "kind": org.kind}
 
 
-def _seed_participants(session: Session, orgs: dict[str, Organisation], staff: dict) -> None:
+def _seed_participants(session: Session, orgs: dict[str, Organisation], staff: dict) -> dict[str, Participant]:
     records = json.loads(resources.files("competenze.demo").joinpath("participants.json").read_text())
+    seeded = {}
     for record in records:
         org = orgs[record["owner"]]
         counsellor = staff[("counsellor", record["owner"])]
         name_folded = fold(f"{record['given_names']} {record['family_name']}")
-        exists = session.exec(select(Participant.id).where(
+        existing = session.exec(select(Participant).where(
             col(Participant.organisation_id) == org.id, col(Participant.name_folded) == name_folded,
             col(Participant.birth_date) == date.fromisoformat(record["birth_date"]))).first()
-        if exists:
+        if existing is not None:
+            seeded[record["key"]] = existing
             continue
         principal = Principal(kind="user", id=counsellor.id, organisation_id=org.id, role="counsellor")
-        ctx = AccessContext(actor_type="system", actor_id=SYSTEM, organisation_id=org.id,
-                            purpose="demo_seed", request_id=uuid.uuid4().hex)
+        ctx = _context(counsellor)
         data = ParticipantCreate.model_validate(
             {k: v for k, v in record.items() if k not in ("key", "owner")})
         created = participants.create(session, principal, ctx, data, confirm_duplicate=True)
+        participant = session.get(Participant, created.id)
+        seeded[record["key"]] = participant
         # Participants of the Bologna services agreed to share their dossier with the CPI.
         if record["owner"] in ("bologna", "third_sector", "training"):
-            participant = session.get(Participant, created.id)
             consents.give(session, ctx, participant, ConsentCreate(
                 purpose="dossier_sharing", recipient_organisation_id=orgs["cpi"].id, method="paper"),
                 counsellor.id)
+    return seeded
+
+
+def _context(counsellor: User) -> AccessContext:
+    # Demo records appear as written by the participant's counsellor; the purpose says they
+    # were seeded, so the access log does not pretend a real interview took place.
+    return AccessContext(actor_type="user", actor_id=str(counsellor.id), organisation_id=counsellor.organisation_id,
+                         purpose="demo_seed", request_id=uuid.uuid4().hex)
+
+
+def _seed_competences(session: Session, seeded: dict[str, Participant], staff: dict) -> None:
+    """Assessments of every kind from demo/assessments.json, once per participant."""
+    from competenze.assessments.digital import service as digital
+    from competenze.assessments.digital.schemas import DigitalAssessmentCreate
+    from competenze.assessments.experience import service as experience
+    from competenze.assessments.experience.schemas import (
+        DrivingLicencesSheet, EducationCreate, ExpectationsSheet, LiteracySheet, SkillClaimCreate,
+        WorkExperienceCreate)
+    from competenze.assessments.language import service as language
+    from competenze.assessments.language.models import LanguageAssessment
+    from competenze.assessments.language.schemas import LanguageAssessmentCreate
+    from competenze.frameworks.esco.importer import builtin_directory, import_directory
+    from competenze.frameworks.esco.models import EscoConcept
+
+    if session.exec(select(EscoConcept.uri).limit(1)).first() is None:
+        import_directory(session, builtin_directory())
+    data = json.loads(resources.files("competenze.demo").joinpath("assessments.json").read_text())
+    for key, participant in seeded.items():
+        entry = data.get(key)
+        already = session.exec(select(LanguageAssessment.id).where(
+            col(LanguageAssessment.participant_id) == participant.id).limit(1)).first()
+        if entry is None or already is not None:
+            continue
+        owner = next(user for (role, _), user in staff.items()
+                     if role == "counsellor" and user.organisation_id == participant.organisation_id)
+        ctx = _context(owner)
+        for body in entry.get("languages", []):
+            language.create(session, ctx, participant, LanguageAssessmentCreate.model_validate(body))
+        for body in entry.get("digital", []):
+            digital.create(session, ctx, participant, DigitalAssessmentCreate.model_validate(body))
+        for body in entry.get("education", []):
+            experience.add_education(session, ctx, participant, EducationCreate.model_validate(body))
+        for body in entry.get("work", []):
+            experience.add_work(session, ctx, participant, WorkExperienceCreate.model_validate(body))
+        for body in entry.get("skills", []):
+            experience.add_skill(session, ctx, participant, SkillClaimCreate.model_validate(body))
+        for kind, schema in (("literacy", LiteracySheet), ("driving_licences", DrivingLicencesSheet),
+                             ("expectations", ExpectationsSheet)):
+            if kind in entry:
+                experience.put_sheet(session, ctx, participant, kind, schema.model_validate(entry[kind]), None)
