@@ -17,6 +17,7 @@ machine installs the same packages.
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -66,6 +67,25 @@ def install(profile: str) -> None:
     stamp_file.write_text(digest)
 
 
+# Debian packages the test suite drives as real outside tools: poppler-utils gives pdftotext
+# (the PDF tests read what a user would copy out of the dossier).
+SYSTEM_TOOLS = {"pdftotext": "poppler-utils"}
+
+
+def ensure_system_tools() -> None:
+    missing = sorted({package for tool, package in SYSTEM_TOOLS.items() if shutil.which(tool) is None})
+    if not missing:
+        return
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        sys.exit(f"dev.py: the tests need {', '.join(missing)} (Debian/Ubuntu packages); install them, "
+                 "or run this command as root so it can")
+    say(f"installing {', '.join(missing)} with apt-get")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    if subprocess.run(["apt-get", "install", "-y", "-q", *missing], env=env).returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], env=env, check=True)
+        subprocess.run(["apt-get", "install", "-y", "-q", *missing], env=env, check=True)
+
+
 def competenze(*args: str, env: dict[str, str], capture: bool = False) -> str:
     result = subprocess.run([str(BIN / "competenze"), *args], env=env, check=True, cwd=ROOT,
                             text=True, stdout=subprocess.PIPE if capture else None)
@@ -102,6 +122,7 @@ API documentation: {base}/docs    Stop with Ctrl-C.
 
 def test(argv: list[str]) -> int:
     install("test")
+    ensure_system_tools()
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     return subprocess.run([str(PYTHON), "-m", "pytest", *argv], cwd=ROOT, env=env).returncode
 

@@ -7,7 +7,7 @@ B: for anything of A they get 404 — the same answer as for something that does
 import pytest
 
 from tests.factories import PASSWORD, auth, client_auth, create_participant
-from tests.routes import api_routes, concrete
+from tests.routes import PUBLIC, api_routes, concrete
 
 ROLES = ["anonymous", "counsellor_a", "org_admin_a", "counsellor_b", "analyst", "admin", "client"]
 
@@ -139,6 +139,14 @@ def referral(suffix="", body=None):
     return prepare
 
 
+def dossier(suffix="", body=None):
+    def prepare(s):
+        base, _ = participant_path()(s)
+        issued = s.client.post(f"{base}/dossiers", json={"profile": "cpi"}, headers=s.h["counsellor_a"])
+        return issued.headers["location"] + suffix, ({"json": body} if body else {})
+    return prepare
+
+
 U, F, N, OK, C = 401, 403, 404, 200, 201
 D = 204
 CASE = [U, OK, OK, N, F, F, F]  # case workers of the owning organisation only
@@ -224,6 +232,12 @@ MATRIX = {
     ("GET", "/api/v1/referrals/{referral_id}"): (referral(), CASE),
     ("POST", "/api/v1/referrals/{referral_id}/transitions"): (referral("/transitions", {"action": "withdraw"}), CASE),
     ("GET", "/api/v1/caseload"): (plain("/api/v1/caseload"), [U, OK, OK, OK, F, F, F]),
+    # Dossiers (issue 5). The machine client (organisation B) has no consent: it sees none.
+    ("POST", "/api/v1/participants/{participant_id}/dossiers"): (sub("/dossiers", {"profile": "public"}), CASE_C),
+    ("GET", "/api/v1/participants/{participant_id}/dossiers"): (sub("/dossiers"), CASE),
+    ("GET", "/api/v1/dossiers"): (plain("/api/v1/dossiers"), [U, OK, OK, OK, F, F, OK]),
+    ("GET", "/api/v1/dossiers/{dossier_id}"): (dossier(), [U, OK, OK, N, F, F, N]),
+    ("POST", "/api/v1/dossiers/{dossier_id}/revoke"): (dossier("/revoke", {"reason": "Errore"}), [U, OK, OK, N, F, F, N]),
     # Reference data
     ("GET", "/api/v1/frameworks/cefr"): (plain("/api/v1/frameworks/cefr"), STAFF),
     ("GET", "/api/v1/frameworks/digcomp"): (plain("/api/v1/frameworks/digcomp"), STAFF),
@@ -234,7 +248,7 @@ MATRIX = {
     ("GET", "/api/v1/esco/concept"): (
         lambda s: ("/api/v1/esco/concept", {"params": {"uri": ESCO_O + "test-cook"}}), STAFF),
 }
-NOT_API = {("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/"), ("POST", "/api/v1/auth/token")}
+NOT_API = PUBLIC  # public on purpose: keys, status lists and verification are for anyone
 
 
 class Scenario:

@@ -48,7 +48,7 @@ def cmd_demo(args) -> int:
 
     settings = _settings()
     with _session() as session:
-        credentials = seed(session, Path(settings.keys_dir).parent)
+        credentials = seed(session, Path(settings.keys_dir).parent, settings)
         session.commit()
     if args.json:
         print(json.dumps(credentials, ensure_ascii=False))

@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     login_max_failures_per_account: int = Field(default=5, ge=1)
     login_max_failures_per_ip: int = Field(default=20, ge=1)
     login_window_seconds: int = Field(default=900, ge=10)
+    # Dossiers: how long a new dossier is valid (0: no validUntil), how often one machine
+    # client may call the dossier API, and how often one address may open /verify pages.
+    dossier_validity_days: int = Field(default=730, ge=0, le=3650)
+    client_requests_per_minute: int = Field(default=1200, ge=1)
+    verify_requests_per_minute: int = Field(default=30, ge=1)
 
     @model_validator(mode="after")
     def _production_is_strict(self) -> "Settings":

@@ -222,7 +222,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     async def _db_down(request: Request, exc: OperationalError) -> Response:
-        log.error("database unavailable on %s: %s", request.url.path, exc.orig.__class__.__name__)
+        log.error("database unavailable on %s: %s: %s", request.url.path, exc.orig.__class__.__name__,
+                  str(exc.orig)[:200])
         e = ServiceUnavailable("The database is not reachable right now; try again shortly.")
         return problem_response(request, e.status, e.slug, e.title, e.detail,
                                 {"Retry-After": "5"})
@@ -256,7 +257,8 @@ class Problem(BaseModel):
 
 _DESCRIPTIONS = {
     400: "Bad request", 401: "Missing or invalid access token", 403: "Not allowed for your role",
-    404: "Not found, or not visible to you", 405: "Method not allowed", 409: "Conflict",
+    404: "Not found, or not visible to you", 405: "Method not allowed",
+    406: "None of the representations asked for in Accept is available", 409: "Conflict",
     412: "The record changed since you read it (stale If-Match)", 413: "Request body too large",
     422: "Invalid input (the fields are named)", 428: "If-Match header required",
     429: "Too many requests (see Retry-After)", 503: "Temporarily unavailable (see Retry-After)",

@@ -16,13 +16,14 @@ from competenze.auth.keys import KeyRing
 from competenze.auth.router import router as auth_router
 from competenze.config import Settings, get_settings
 from competenze.db import make_engine
+from competenze.dossiers.router import router as dossiers_router
 from competenze.errors import install_error_handlers
 from competenze.frameworks.router import router as frameworks_router
 from competenze.organisations.models import Organisation
 from competenze.organisations.router import router as organisations_router
 from competenze.participants.router import router as participants_router
 from competenze.plans.router import router as plans_router
-from competenze.web.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from competenze.web.middleware import BodyLimitMiddleware, RequestContextMiddleware, SQLiteTurnMiddleware
 from competenze.web.pages import router as pages_router
 
 log = logging.getLogger("competenze")
@@ -70,6 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    if settings.is_sqlite:
+        app.add_middleware(SQLiteTurnMiddleware)
     app.add_middleware(RequestContextMiddleware)  # outermost: every response has an id
 
     app.include_router(auth_router)
@@ -79,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(digital_router)
     app.include_router(experience_router)
     app.include_router(plans_router)
+    app.include_router(dossiers_router)
     app.include_router(frameworks_router)
     app.include_router(pages_router)
 

@@ -7,6 +7,7 @@ from competenze.audit.models import AuditEvent
 from competenze.auth.models import RefreshToken
 from competenze.common.models import IdempotencyRecord, RateLimitBucket
 from competenze.db import metadata
+from competenze.dossiers.models import Dossier, DossierState, StatusList
 from competenze.frameworks.esco.models import EscoConcept, EscoLabel, EscoRelation, EscoTerm
 from competenze.organisations.models import ApiClient, Organisation, User
 from competenze.participants.models import Consent, Participant, ParticipantRestricted
@@ -16,4 +17,4 @@ __all__ = ["metadata", "AuditEvent", "RefreshToken", "IdempotencyRecord", "RateL
            "ApiClient", "Organisation", "User", "Consent", "Participant", "ParticipantRestricted",
            "LanguageAssessment", "DigitalAssessment", "Education", "WorkExperience", "SkillClaim",
            "ParticipantSheet", "EscoConcept", "EscoLabel", "EscoTerm", "EscoRelation", "TransitionPlan", "PlanStep",
-           "Referral", "PlanRevision"]
+           "Referral", "PlanRevision", "Dossier", "DossierState", "StatusList"]

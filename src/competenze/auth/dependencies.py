@@ -1,5 +1,8 @@
 """Route dependencies that authenticate the caller and gate routes by role or scope.
 
+Dependencies that touch no database are `async def`: FastAPI runs sync ones on a worker
+thread each, and those hops were a large share of a dossier pull's time.
+
 Deny by default: every /api/v1 route except the token endpoint depends on one of these,
 and the authorisation-matrix test fails when a route has no row.
 """
@@ -72,7 +75,7 @@ CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
 def require_roles(*roles: str) -> Callable[..., Principal]:
-    def dependency(principal: CurrentPrincipal) -> Principal:
+    async def dependency(principal: CurrentPrincipal) -> Principal:
         if principal.kind != "user":
             raise Forbidden("This route is for staff accounts; machine-client tokens cannot use it.")
         if principal.role not in roles:
@@ -83,7 +86,7 @@ def require_roles(*roles: str) -> Callable[..., Principal]:
 
 
 def require_scope(scope: str) -> Callable[..., Principal]:
-    def dependency(principal: CurrentPrincipal) -> Principal:
+    async def dependency(principal: CurrentPrincipal) -> Principal:
         if principal.kind != "client":
             raise Forbidden("This route is for machine clients; staff tokens cannot use it.")
         if scope not in principal.scopes:
@@ -93,11 +96,11 @@ def require_scope(scope: str) -> Callable[..., Principal]:
     return dependency
 
 
-def request_id(request: Request) -> str:
+async def request_id(request: Request) -> str:
     return request.state.request_id
 
 
-def access_context(request: Request, principal: CurrentPrincipal) -> AccessContext:
+async def access_context(request: Request, principal: CurrentPrincipal) -> AccessContext:
     return principal.access(request.state.request_id)
 
 

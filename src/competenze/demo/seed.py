@@ -61,7 +61,7 @@ def _secret(store: dict, key: str) -> tuple[str, bool]:
     return store[key], True
 
 
-def seed(session: Session, var_dir: Path) -> dict:
+def seed(session: Session, var_dir: Path, settings=None) -> dict:
     """Create what is missing and return the credentials as `competenze demo --json` prints them."""
     path = _credentials_file(var_dir)
     store: dict = json.loads(path.read_text()) if path.exists() else {}
@@ -108,6 +108,8 @@ def seed(session: Session, var_dir: Path) -> dict:
     from competenze.demo.plans import seed_plans
 
     seed_plans(session, seeded, orgs, staff)
+    if settings is not None:
+        _seed_dossiers(session, settings, seeded, staff)
     var_dir.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(store, indent=2))
     path.chmod(0o600)
@@ -195,3 +197,24 @@ def _seed_competences(session: Session, seeded: dict[str, Participant], staff: d
                              ("expectations", ExpectationsSheet)):
             if kind in entry:
                 experience.put_sheet(session, ctx, participant, kind, schema.model_validate(entry[kind]), None)
+
+
+def _seed_dossiers(session: Session, settings, seeded: dict[str, Participant], staff: dict) -> None:
+    """A public dossier for everyone, and the CPI profile for those who share with the CPI,
+    so the demo machine client has dossiers to pull."""
+    from competenze.auth.keys import KeyRing
+    from competenze.dossiers import service as dossiers
+    from competenze.dossiers.models import Dossier
+    from competenze.dossiers.schemas import DossierCreate
+    from competenze.participants.models import Consent
+
+    ring = KeyRing(Path(settings.keys_dir), settings.signing_key_pem)
+    for participant in seeded.values():
+        if session.exec(select(Dossier.id).where(col(Dossier.participant_id) == participant.id)).first():
+            continue
+        owner = next(user for (role, _), user in staff.items()
+                     if role == "counsellor" and user.organisation_id == participant.organisation_id)
+        shares = session.exec(select(Consent.id).where(col(Consent.participant_id) == participant.id,
+                                                       col(Consent.purpose) == "dossier_sharing")).first()
+        for profile in (("public", "cpi") if shares else ("public",)):
+            dossiers.issue(session, _context(owner), settings, ring, participant, DossierCreate(profile=profile))

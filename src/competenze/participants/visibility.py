@@ -61,6 +61,31 @@ def get_visible_participant(session: Session, principal: Principal, participant_
     return participant
 
 
+def dossier_filter(principal: Principal, recipient_kind: str) -> ColumnElement[bool]:
+    """Which dossiers a principal may pull (the query joins Participant on the dossier).
+
+    A participant's consent with purpose `dossier_sharing` for an organisation shares their
+    dossiers with its machine clients (scope dossiers:read) and counsellors: the `cpi` profile
+    with an employment centre, the `public` profile with anyone else. The owning
+    organisation's case workers see every version. Withdrawal hides them at once: the consent
+    is read live in every query.
+    """
+    from competenze.dossiers.models import Dossier  # dossiers build on participants
+
+    consented = select(Consent.participant_id).where(
+        col(Consent.recipient_organisation_id) == principal.organisation_id,
+        col(Consent.purpose) == "dossier_sharing", col(Consent.withdrawn_at).is_(None))
+    shared = col(Dossier.participant_id).in_(consented) & (
+        col(Dossier.profile) == ("cpi" if recipient_kind == "cpi" else "public"))
+    if principal.kind == "client":
+        if "dossiers:read" not in principal.scopes:
+            raise Forbidden("This client's token lacks the 'dossiers:read' scope.")
+        return shared
+    if principal.role not in CASE_ROLES:
+        raise Forbidden("Your role does not give access to individual participants' dossiers.")
+    return or_(col(Participant.organisation_id) == principal.organisation_id, shared)
+
+
 def reading(ctx: AccessContext, participant: Participant) -> AccessContext:
     """The audit context of a read: on a referred participant, the purpose is the referral."""
     if participant.organisation_id == ctx.organisation_id:

@@ -14,6 +14,13 @@ def _version() -> Column:
     return Column("version", Integer, nullable=False)
 
 
+
+# Version columns live outside the class bodies: a Column object assigned inside one would
+# become a pydantic private attribute, deep-copied on every instance.
+_PLAN_VERSION = _version()
+_STEP_VERSION = _version()
+_REFERRAL_VERSION = _version()
+
 class TransitionPlan(SQLModel, table=True):
     __tablename__ = "transition_plan"
     # At most one open plan per participant, enforced by the database too (two counsellors
@@ -38,7 +45,7 @@ class TransitionPlan(SQLModel, table=True):
     created_by: uuid.UUID = Field(sa_column=Column(Uuid, nullable=False))
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
-    version: int = Field(default=1, sa_column=(_PLAN_VERSION := _version()))
+    version: int = Field(default=1, sa_column=_PLAN_VERSION)
 
     __mapper_args__ = {"version_id_col": _PLAN_VERSION}
 
@@ -68,7 +75,7 @@ class PlanStep(SQLModel, table=True):
     completed_on: date | None = Field(default=None, sa_column=Column(Date))
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
-    version: int = Field(default=1, sa_column=(_STEP_VERSION := _version()))
+    version: int = Field(default=1, sa_column=_STEP_VERSION)
 
     __mapper_args__ = {"version_id_col": _STEP_VERSION}
 
@@ -92,7 +99,7 @@ class Referral(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     updated_by: uuid.UUID | None = Field(default=None, sa_column=Column(Uuid))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
-    version: int = Field(default=1, sa_column=(_REFERRAL_VERSION := _version()))
+    version: int = Field(default=1, sa_column=_REFERRAL_VERSION)
 
     __mapper_args__ = {"version_id_col": _REFERRAL_VERSION}
 

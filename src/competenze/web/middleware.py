@@ -1,5 +1,6 @@
 """Pure ASGI middleware: request ids, security headers and the request body cap."""
 
+import asyncio
 import re
 import uuid
 
@@ -40,6 +41,29 @@ class RequestContextMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class SQLiteTurnMiddleware:
+    """On SQLite, requests take turns through the app, waiting in the event loop.
+
+    SQLite has one writer at a time and every request writes (an audit row at least), so a
+    request holds the write lock from its first query to its commit, across several hops
+    through the worker threads. Left to SQLite, the requests queued behind it sleep in its
+    busy handler *inside* worker threads: under a few dozen concurrent requests the pool ran
+    out of threads for the holder's own next hop and everything stalled until the busy
+    timeout. Waiting here costs no thread, and the turn passes on as soon as one request
+    ends. PostgreSQL runs requests concurrently and does not use this.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.turn = asyncio.Lock()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] == "/healthz":
+            return await self.app(scope, receive, send)
+        async with self.turn:
+            await self.app(scope, receive, send)
 
 
 class BodyLimitMiddleware:

@@ -17,6 +17,13 @@ def _version_column() -> Column:
     return Column("version", Integer, nullable=False)
 
 
+
+# Version columns live outside the class bodies: a Column object assigned inside one would
+# become a pydantic private attribute, deep-copied on every instance.
+_EDUCATION_VERSION = _version_column()
+_WORK_VERSION = _version_column()
+_SHEET_VERSION = _version_column()
+
 class _Versioned(RecordColumns):
     updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
@@ -24,7 +31,7 @@ class _Versioned(RecordColumns):
 class Education(_Versioned, table=True):
     __tablename__ = "education"
 
-    version: int = Field(default=1, sa_column=(_EDUCATION_VERSION := _version_column()))
+    version: int = Field(default=1, sa_column=_EDUCATION_VERSION)
     isced_level: int = Field(sa_type=Integer, nullable=False)
     eqf_level: int | None = Field(default=None, sa_type=Integer)
     title: str = Field(sa_type=String(200), nullable=False)
@@ -44,7 +51,7 @@ class Education(_Versioned, table=True):
 class WorkExperience(_Versioned, table=True):
     __tablename__ = "work_experience"
 
-    version: int = Field(default=1, sa_column=(_WORK_VERSION := _version_column()))
+    version: int = Field(default=1, sa_column=_WORK_VERSION)
     occupation_uri: str | None = Field(default=None, sa_type=String(200))
     title: str | None = Field(default=None, sa_type=String(200))
     employer: str | None = Field(default=None, sa_type=String(200))
@@ -76,6 +83,6 @@ class ParticipantSheet(SQLModel, table=True):
     organisation_id: uuid.UUID = Field(sa_type=Uuid, foreign_key="organisation.id", nullable=False)
     updated_by: uuid.UUID = Field(sa_type=Uuid, nullable=False)
     updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
-    version: int = Field(default=1, sa_column=(_SHEET_VERSION := _version_column()))
+    version: int = Field(default=1, sa_column=_SHEET_VERSION)
 
     __mapper_args__ = {"version_id_col": _SHEET_VERSION}

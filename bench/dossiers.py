@@ -1,0 +1,197 @@
+"""Dossier throughput and latency beside the anchors of DESIGN.md §8, in one run.
+
+    .venv/bin/python bench/dossiers.py [--seconds 10] [--connections 32]
+
+Needs wrk (Debian: apt-get install wrk). Each server is one uvicorn worker on loopback; wrk
+runs 2 threads with the given connections for the given seconds against it, one after the
+other: the bare-ASGI anchor, the FastAPI stored-bytes anchor, issuance (POST, a counsellor),
+the bulk list (GET /api/v1/dossiers?limit=200, the CPI machine client), and the single
+dossier pull as JSON and as vc+jwt (the CPI client). Then PDF rendering in-process, p50/p95
+over repeated renders of a typical and of the largest allowed dossier.
+
+Targets (issue 5): pull >= 45% of the stored-bytes anchor's requests/s with p99 <= 25 ms;
+bulk list >= 20,000 dossiers/s; issuance >= 200/s; typical PDF p50 <= 30 ms.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = ROOT / ".venv" / "bin"
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_up(url: str) -> None:
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except Exception:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def serve(target: str, port: int, env: dict, *factory: str) -> subprocess.Popen:
+    return subprocess.Popen([str(BIN / "uvicorn"), target, *factory, "--host", "127.0.0.1", "--port", str(port),
+                             "--workers", "1", "--no-access-log", "--log-level", "warning"],
+                            env=env, cwd=ROOT / "bench")
+
+
+def wrk(url: str, seconds: int, connections: int, headers: dict, script: str | None = None) -> dict:
+    args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for name, value in headers.items():
+        args += ["-H", f"{name}: {value}"]
+    if script:
+        args += ["-s", script]
+    output = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    if not rps:
+        print(f"bench: no successful request to {url}:\n{output}", file=sys.stderr)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+
+    def pct(label: str) -> float:
+        match = re.search(rf"\s{label}%\s+([\d.]+)(us|ms|s)", output)
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    return {"rps": rps, "p50": pct("50"), "p99": pct("99"), "errors": int(non2xx.group(1)) if non2xx else 0}
+
+
+def post(url: str, data: dict, headers: dict | None = None, form: bool = False) -> dict:
+    body = (urllib.parse.urlencode(data) if form else json.dumps(data)).encode()
+    request = urllib.request.Request(url, data=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded" if form else "application/json", **(headers or {})})
+    return json.loads(urllib.request.urlopen(request).read())
+
+
+def pdf_times(credential: dict, runs: int) -> tuple[float, float]:
+    from competenze.dossiers.pdf import render
+
+    render(credential, language="ar", verify_url="http://x/verify/y", dossier_id="warm-up")
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        render(credential, language="ar", verify_url="http://127.0.0.1/verify/abc", dossier_id="d")
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return statistics.median(times), times[int(0.95 * (len(times) - 1))]
+
+
+def largest(credential: dict) -> dict:
+    """The biggest dossier the bounds allow: every section at its cap, long texts."""
+    from competenze.dossiers.pdf import MAX_ITEMS, MAX_TEXT
+
+    subject = json.loads(json.dumps(credential["credentialSubject"]))
+    long = "x" * (MAX_TEXT - 10)
+    subject["education"] = [{"title": f"Titolo {i} {long[:150]}", "institution": long[:200], "country": "MA",
+                             "startYear": 2000, "endYear": 2004, "eqf": 6, "recognition": "requested"}
+                            for i in range(MAX_ITEMS)]
+    subject["workExperience"] = [{"occupation": None, "title": f"Lavoro {i}", "employer": long[:200], "country": "AL",
+                                  "from": "2010-01-01", "to": "2011-01-01", "arrangement": "formal",
+                                  "description": long} for i in range(MAX_ITEMS)]
+    subject["skills"] = [{"label": {"it": f"competenza {i} " + long[:100], "ar": "مهارة"}, "method": "certificate"}
+                         for i in range(MAX_ITEMS)]
+    return {**credential, "credentialSubject": subject}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("bench: wrk is needed (Debian: apt-get install wrk)")
+    tmp = Path(tempfile.mkdtemp(prefix="competenze-bench-"))
+    app_port, bare_port, stored_port = free_port(), free_port(), free_port()
+    env = {**os.environ, "COMPETENZE_DATABASE_URL": f"sqlite:///{tmp}/bench.db", "COMPETENZE_KEYS_DIR": str(tmp / "keys"),
+           "COMPETENZE_ISSUER": f"http://127.0.0.1:{app_port}", "COMPETENZE_CLIENT_REQUESTS_PER_MINUTE": "100000000",
+           "ANCHOR_DB": str(tmp / "anchor.db"), "PYTHONPATH": f"{ROOT / 'src'}:{ROOT / 'bench'}"}
+    run = lambda *a: subprocess.run([str(BIN / "competenze"), *a], env=env, check=True, capture_output=True, text=True)  # noqa: E731
+    run("migrate")
+    run("keys", "generate")
+    demo = json.loads(run("demo", "--json").stdout)
+    counsellor = next(u for u in demo["users"] if u["email"].startswith("counsellor.bologna"))
+    cpi = demo["clients"][0]
+    servers = [serve("competenze.main:create_app", app_port, env, "--factory"),
+               serve("anchors:bare", bare_port, env), serve("anchors:stored", stored_port, env)]
+    try:
+        base = f"http://127.0.0.1:{app_port}"
+        wait_up(base + "/healthz")
+        user = post(base + "/api/v1/auth/token", {"grant_type": "password", "username": counsellor["email"],
+                                                  "password": counsellor["password"]}, form=True)["access_token"]
+        client = post(base + "/api/v1/auth/token", {"grant_type": "client_credentials", "client_id": cpi["client_id"],
+                                                    "client_secret": cpi["client_secret"]}, form=True)["access_token"]
+        as_user, as_client = {"Authorization": f"Bearer {user}"}, {"Authorization": f"Bearer {client}"}
+        listing = json.loads(urllib.request.urlopen(urllib.request.Request(
+            base + "/api/v1/dossiers?limit=1", headers=as_client)).read())
+        sample = listing["items"][0]
+        # Issue for one of the Bologna counsellor's participants (they share with the CPI).
+        participant = json.loads(urllib.request.urlopen(urllib.request.Request(
+            base + "/api/v1/participants?limit=1", headers=as_user)).read())["items"][0]["id"]
+        body = urllib.request.urlopen(urllib.request.Request(base + f"/api/v1/dossiers/{sample['id']}",
+                                                             headers=as_client)).read()
+        from anchors import prepare
+
+        prepare(str(tmp / "anchor.db"), body)
+        wait_up(f"http://127.0.0.1:{bare_port}/")
+        wait_up(f"http://127.0.0.1:{stored_port}/stored")
+        probe = urllib.request.Request(f"{base}/api/v1/participants/{participant}/dossiers", data=b'{"profile": "cpi"}',
+                                       headers={**as_user, "Content-Type": "application/json"})
+        try:
+            urllib.request.urlopen(probe)
+        except urllib.error.HTTPError as exc:
+            sys.exit(f"bench: issuance probe failed: {exc.code} {exc.read()[:300]!r}")
+        script = tmp / "issue.lua"
+        script.write_text('wrk.method = "POST"\nwrk.body = \'{"profile": "cpi"}\'\n'
+                          'wrk.headers["Content-Type"] = "application/json"\n')
+        results = {
+            "anchor: bare ASGI": wrk(f"http://127.0.0.1:{bare_port}/", args.seconds, args.connections, {}),
+            "anchor: FastAPI stored bytes": wrk(f"http://127.0.0.1:{stored_port}/stored", args.seconds,
+                                                args.connections, {}),
+            "issuance (POST)": wrk(f"{base}/api/v1/participants/{participant}/dossiers", args.seconds,
+                                   args.connections, as_user, str(script)),
+            "bulk list (200/page)": wrk(f"{base}/api/v1/dossiers?limit=200", args.seconds, args.connections, as_client),
+            "pull JSON": wrk(f"{base}/api/v1/dossiers/{sample['id']}", args.seconds, args.connections,
+                             {**as_client, "Accept": "application/json"}),
+            "pull vc+jwt": wrk(f"{base}/api/v1/dossiers/{sample['id']}", args.seconds, args.connections,
+                               {**as_client, "Accept": "application/vc+jwt"}),
+        }
+        credential = json.loads(body)
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait()
+    anchor = results["anchor: FastAPI stored bytes"]["rps"]
+    print(f"one uvicorn worker, wrk -t2 -c{args.connections} -d{args.seconds}s, loopback, SQLite")
+    for name, r in results.items():
+        extra = f" = {r['rps'] * 200:,.0f} dossiers/s" if name.startswith("bulk") else ""
+        print(f"  {name:<30} {r['rps']:>9,.0f} req/s  p50 {r['p50']:6.2f} ms  p99 {r['p99']:7.2f} ms  "
+              f"{100 * r['rps'] / anchor:6.1f}% of stored-bytes anchor  non-2xx {r['errors']}{extra}")
+    typical = pdf_times(credential, 40)
+    big = pdf_times(largest(credential), 10)
+    print(f"  PDF typical (Italian + Arabic)  p50 {typical[0]:.1f} ms  p95 {typical[1]:.1f} ms")
+    print(f"  PDF largest allowed             p50 {big[0]:.1f} ms  p95 {big[1]:.1f} ms")
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

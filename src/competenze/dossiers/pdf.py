@@ -1,0 +1,459 @@
+"""The bilingual PDF of a dossier (ReportLab): Italian on the left, the participant's language
+on the right, on every label; the data (names, levels, dates) once, in the middle.
+
+Drawn straight on the canvas with our own line wrapping rather than Platypus paragraphs:
+Paragraph reads its text as markup, and everything here is user text that must print
+literally (a name like "<b>Ali</b>" prints as typed). Canvas drawing is also what keeps a
+typical dossier well under the 30 ms budget.
+
+Scripts: Latin, Greek and Cyrillic (Noto Sans), Arabic script — Arabic, Dari/Persian, Urdu,
+Pashto — shaped and laid out right-to-left (Noto Naskh Arabic, arabic-reshaper for the
+contextual forms, python-bidi for the visual order), and Ethiopic for Tigrinya and Amharic
+(Noto Sans Ethiopic, which needs no shaping). Scripts that need complex shaping ReportLab
+cannot do (Bengali, Devanagari, Gurmukhi, Sinhala) and Chinese, Japanese and Korean (no CJK
+font is shipped) get English as the second language, and the document says so.
+"""
+
+import io
+import json
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from gettext import translation
+from importlib import resources
+from pathlib import Path
+
+import arabic_reshaper
+import pycountry
+from bidi import get_display
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.colors import Color, black
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+FONTS = {"latin": ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"),
+         "arabic": ("NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf"),
+         "ethiopic": ("NotoSansEthiopic-Regular.ttf", "NotoSansEthiopic-Bold.ttf")}
+GREY, LIGHT = Color(0.35, 0.35, 0.35), Color(0.93, 0.93, 0.93)
+WIDTH, HEIGHT = A4
+MARGIN, FOOTER = 40, 40
+GRID = ("listening", "reading", "spoken_interaction", "spoken_production", "writing")
+# Bounds that keep the largest allowed dossier a few pages long and well under a second.
+MAX_ITEMS, MAX_TEXT = 60, 600
+
+
+@cache
+def _fonts() -> dict[str, tuple[str, str]]:
+    folder = Path(str(resources.files("competenze.dossiers").joinpath("fonts")))
+    names = {}
+    for script, files in FONTS.items():
+        pair = []
+        for file in files:
+            name = f"cz-{file.removesuffix('.ttf')}"
+            pdfmetrics.registerFont(TTFont(name, str(folder / file)))
+            pair.append(name)
+        names[script] = (pair[0], pair[1])
+    return names
+
+
+@cache
+def catalogue() -> dict:
+    return json.loads(resources.files("competenze.dossiers").joinpath("labels.json").read_text("utf-8"))
+
+
+def supported(language: str | None) -> bool:
+    return language in catalogue()["languages"]
+
+
+def _char_script(char: str) -> str | None:
+    code = ord(char)
+    if 0x0600 <= code <= 0x08FF or 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF:
+        return "arabic"
+    if 0x1200 <= code <= 0x139F or 0x2D80 <= code <= 0x2DDF or 0xAB00 <= code <= 0xAB2F:
+        return "ethiopic"
+    if char.isalpha():
+        return "latin"
+    return None  # spaces, digits, punctuation: every font has them
+
+
+def _script(text: str) -> str:
+    for char in text:
+        script = _char_script(char)
+        if script in ("arabic", "ethiopic"):
+            return script
+    return "latin"
+
+
+def _runs(shown: str) -> list[tuple[str, str]]:
+    """(script, text) pieces of a string in drawing order: each font draws only its own
+    script (Noto Naskh Arabic has no Latin letters), neutral characters join their neighbours."""
+    runs: list[list[str]] = []
+    for char in shown:
+        script = _char_script(char)
+        if runs and (script is None or script == runs[-1][0]):
+            runs[-1][1] += char
+        elif runs and runs[-1][0] is None:
+            runs[-1][0], runs[-1][1] = script, runs[-1][1] + char
+        else:
+            runs.append([script, char])
+    return [(script or "latin", text) for script, text in runs]
+
+
+def _visual(text: str) -> str:
+    """Arabic script in shaped, visual (left-to-right drawing) order; others unchanged."""
+    if _script(text) != "arabic":
+        return text
+    return get_display(arabic_reshaper.reshape(text))
+
+
+@cache
+def _country_names(language: str):
+    try:
+        return translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language]).gettext
+    except OSError:
+        return lambda name: name
+
+
+def country(code: str | None, language: str = "it") -> str:
+    if not code:
+        return ""
+    found = pycountry.countries.get(alpha_2=code)
+    return _country_names(language)(found.name) if found else code
+
+
+@cache
+def _language_names(language: str):
+    try:
+        return translation("iso639-3", pycountry.LOCALES_DIR, languages=[language]).gettext
+    except OSError:
+        return lambda name: name
+
+
+def language_name(code: str, language: str = "it") -> str:
+    found = pycountry.languages.get(alpha_2=code) if len(code) == 2 else pycountry.languages.get(alpha_3=code)
+    return _language_names(language)(found.name) if found else code
+
+
+def _date(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        return date.fromisoformat(value[:10]).strftime("%d/%m/%Y")
+    except ValueError:
+        return value[:10]
+
+
+def _clip(value: object) -> str:
+    text = "" if value is None else str(value)
+    # Control characters would corrupt the text stream; user text is otherwise printed as is.
+    text = "".join(ch if ch >= " " else " " for ch in text)
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
+
+
+@dataclass
+class Labels:
+    second: str  # the language of the right-hand column
+
+    def it(self, key: str, **fill) -> str:
+        return catalogue()["labels"][key]["it"].format(**fill)
+
+    def other(self, key: str, **fill) -> str:
+        return catalogue()["labels"][key][self.second].format(**fill)
+
+    @property
+    def rtl(self) -> bool:
+        return catalogue()["languages"][self.second]["direction"] == "rtl"
+
+
+class _Pages(Canvas):
+    """A canvas that knows the page count when it saves, for 'page X of Y' footers."""
+
+    def __init__(self, *args, footer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pages, self._footer = [], footer
+
+    def showPage(self):  # noqa: N802 - ReportLab's name
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._pages)
+        for number, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            self._footer(self, number, total)
+            super().showPage()
+        super().save()
+
+
+class Writer:
+    """A cursor down the page, with wrapping and bilingual labels."""
+
+    def __init__(self, canvas: Canvas, labels: Labels):
+        self.c, self.l, self.y = canvas, labels, HEIGHT - MARGIN
+        self.fonts = _fonts()
+
+    def font(self, script: str, bold: bool = False) -> str:
+        return self.fonts[script][1 if bold else 0]
+
+    def width(self, text: str, size: float, bold: bool = False) -> float:
+        return sum(pdfmetrics.stringWidth(piece, self.font(script, bold), size)
+                   for script, piece in _runs(_visual(text)))
+
+    def need(self, height: float) -> None:
+        if self.y - height < FOOTER + 20:
+            self.c.showPage()
+            self.y = HEIGHT - MARGIN
+
+    def wrap(self, text: str, size: float, width: float, bold: bool = False) -> list[str]:
+        lines, line = [], ""
+        for word in _clip(text).split():
+            candidate = f"{line} {word}".strip()
+            if self.width(candidate, size, bold) <= width or not line:
+                line = candidate
+            else:
+                lines.append(line)
+                line = word
+        return lines + ([line] if line else []) or [""]
+
+    def text(self, x: float, y: float, text: str, size: float, *, bold=False, right=False, color=black) -> None:
+        self.c.setFillColor(color)
+        runs = _runs(_visual(text))
+        if right:
+            x -= sum(pdfmetrics.stringWidth(piece, self.font(script, bold), size) for script, piece in runs)
+        for script, piece in runs:
+            self.c.setFont(self.font(script, bold), size)
+            self.c.drawString(x, y, piece)
+            x += pdfmetrics.stringWidth(piece, self.font(script, bold), size)
+
+    def block(self, x: float, width: float, text: str, size: float, *, bold=False, right=False, color=black) -> float:
+        """Wrapped text from the cursor down; returns the height used (the cursor stays)."""
+        lines = self.wrap(text, size, width, bold)
+        for index, line in enumerate(lines):
+            self.text(x + width if right else x, self.y - size - index * size * 1.25, line, size,
+                      bold=bold, right=right, color=color)
+        return len(lines) * size * 1.25
+
+    def heading(self, key: str) -> None:
+        self.need(60)
+        self.y -= 10
+        self.c.setFillColor(LIGHT)
+        self.c.rect(MARGIN, self.y - 18, WIDTH - 2 * MARGIN, 20, stroke=0, fill=1)
+        self.text(MARGIN + 4, self.y - 13, self.l.it(key), 11, bold=True)
+        self.text(WIDTH - MARGIN - 4, self.y - 13, self.l.other(key), 11, bold=True, right=True)
+        self.y -= 26
+
+    def row(self, key: str, value: str) -> None:
+        """Italian label | value | translated label."""
+        col = (WIDTH - 2 * MARGIN) / 3
+        heights = [self.block(MARGIN, col - 6, self.l.it(key), 8, color=GREY),
+                   self.block(MARGIN + col, col - 6, value, 9),
+                   self.block(MARGIN + 2 * col, col, self.l.other(key), 8, color=GREY, right=True)]
+        self.y -= max(heights) + 3
+
+    def item(self, lines: list[str]) -> None:
+        """One entry of a list section: a bold first line, then details."""
+        self.need(14 * len(lines) + 6)
+        width = WIDTH - 2 * MARGIN
+        self.y -= self.block(MARGIN, width, lines[0], 9, bold=True) + 1
+        for line in lines[1:]:
+            if line:
+                self.y -= self.block(MARGIN + 10, width - 10, line, 8.5, color=GREY) + 1
+        self.y -= 4
+
+
+def _pair(labels: Labels, key: str, **fill) -> str:
+    first, second = labels.it(key, **fill), labels.other(key, **fill)
+    return first if first == second else f"{first} · {second}"
+
+
+def _header(w: Writer, credential: dict, verify_url: str) -> None:
+    w.text(MARGIN, w.y - 18, w.l.it("document_title"), 18, bold=True)
+    w.text(MARGIN, w.y - 38, w.l.other("document_title"), 14, bold=True, color=GREY)
+    w.y -= 48
+    w.y -= w.block(MARGIN, 360, w.l.it("document_subtitle"), 8, color=GREY)
+    w.y -= w.block(MARGIN, 360, w.l.other("document_subtitle"), 8, color=GREY)
+    qr = QrCodeWidget(verify_url, barLevel="M")
+    x0, y0, x1, y1 = qr.getBounds()
+    size = 92
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(qr)
+    renderPDF.draw(drawing, w.c, WIDTH - MARGIN - size, HEIGHT - MARGIN - size)
+    w.y = min(w.y, HEIGHT - MARGIN - size) - 6
+    w.y -= w.block(MARGIN, WIDTH - 2 * MARGIN, w.l.it("verify_at", url=verify_url), 8)
+    w.y -= w.block(MARGIN, WIDTH - 2 * MARGIN, w.l.other("signed_note"), 8, color=GREY)
+
+
+def _identity(w: Writer, person: dict) -> None:
+    w.heading("section_identity")
+    w.row("name", f"{person.get('givenName', '')} {person.get('familyName', '')}")
+    if person.get("birthDate"):
+        w.row("birth_date", _date(person["birthDate"]))
+    if person.get("countryOfBirth"):
+        w.row("country_of_birth", country(person["countryOfBirth"]))
+    if person.get("citizenships"):
+        w.row("citizenship", ", ".join(country(c) for c in person["citizenships"]))
+    if person.get("residenceMunicipality"):
+        w.row("residence", person["residenceMunicipality"])
+    permit = person.get("permit") or {}
+    if permit.get("category"):
+        w.row("permit_category", _pair(w.l, f"permit_{permit['category']}"))
+        if permit.get("validUntil"):
+            w.row("permit_expiry", _date(permit["validUntil"]))
+    if person.get("motherTongues"):
+        w.row("mother_tongues", ", ".join(language_name(code) for code in person["motherTongues"]))
+
+
+def _languages(w: Writer, languages: list[dict], milestones: list[dict]) -> None:
+    w.heading("section_languages")
+    extra = [s for s in ("mediation", "online_interaction") if any(s in lang.get("levels", {}) for lang in languages)]
+    skills = [*GRID, *extra]
+    first = 110
+    col = (WIDTH - 2 * MARGIN - first) / len(skills)
+    w.need(40)
+    for index, skill in enumerate(skills):
+        x = MARGIN + first + index * col
+        w.block(x, col - 4, w.l.it(skill), 7, bold=True)
+        w.c.saveState()
+        w.y -= 18
+        w.block(x, col - 4, w.l.other(skill), 7, color=GREY)
+        w.y += 18
+        w.c.restoreState()
+    w.y -= 40
+    for lang in languages[:MAX_ITEMS]:
+        w.need(18)
+        w.text(MARGIN, w.y - 9, language_name(lang["language"]), 9, bold=True)
+        if lang.get("motherTongue"):
+            w.text(MARGIN + first, w.y - 9, _pair(w.l, "mother_tongue_value"), 9)
+        else:
+            for index, skill in enumerate(skills):
+                level = lang.get("levels", {}).get(skill, {}).get("level", "–")
+                w.text(MARGIN + first + index * col, w.y - 9, level, 10, bold=level != "–")
+        w.y -= 14
+        for cert in lang.get("certificates", [])[:5]:
+            w.y -= w.block(MARGIN + 12, WIDTH - 2 * MARGIN - 12,
+                           f"{cert.get('exam') or cert.get('type')} – {cert.get('level')} ({_date(cert.get('date'))})",
+                           8, color=GREY)
+    w.y -= w.block(MARGIN, WIDTH - 2 * MARGIN, _pair(w.l, "cefr_note"), 7, color=GREY) + 4
+    if milestones:
+        w.heading("section_milestones")
+        for milestone in milestones:
+            w.row(f"milestone_{milestone['code']}", _pair(w.l, f"status_{milestone['status']}"))
+
+
+def _digital(w: Writer, digital: dict) -> None:
+    w.heading("section_digital")
+    competences = digital.get("competences", [])
+    for area in digital.get("areas", []):
+        value = f"{area['level']} ({area['europass']})" if area.get("level") else _pair(w.l, "not_assessed")
+        detail = ", ".join(f"{c['code']}: {c['level']}" for c in competences if c["code"].startswith(area["area"] + "."))
+        w.row(f"digital_area_{area['area']}", value + (f" — {detail}" if detail else ""))
+    w.y -= w.block(MARGIN, WIDTH - 2 * MARGIN, _pair(w.l, "digital_note"), 7, color=GREY) + 4
+
+
+def _education(w: Writer, items: list[dict]) -> None:
+    w.heading("section_education")
+    for e in items[:MAX_ITEMS]:
+        years = "–".join(str(y) for y in (e.get("startYear"), e.get("endYear")) if y)
+        w.item([e.get("title") or "",
+                ", ".join(x for x in (e.get("institution"), country(e.get("country")), years) if x)
+                + (f" · EQF {e['eqf']}" if e.get("eqf") else ""),
+                f"{_pair(w.l, 'recognition')}: {_pair(w.l, 'recognition_' + e.get('recognition', 'none'))}"])
+
+
+def _experience(w: Writer, items: list[dict]) -> None:
+    w.heading("section_experience")
+    for job in items[:MAX_ITEMS]:
+        labels = (job.get("occupation") or {}).get("label") or {}
+        title = labels.get("it") or job.get("title") or ""
+        second = labels.get(w.l.second) or (labels.get("en") if w.l.second != "it" else None)
+        period = f"{_date(job.get('from'))} – {_date(job.get('to')) or _pair(w.l, 'ongoing')}"
+        w.item([title + (f" / {second}" if second and second != title else ""),
+                ", ".join(x for x in (job.get("employer"), country(job.get("country")), period) if x),
+                _pair(w.l, job.get("arrangement", "formal")), _clip(job.get("description"))])
+
+
+def _skills(w: Writer, items: list[dict]) -> None:
+    w.heading("section_skills")
+    for skill in items[:MAX_ITEMS]:
+        labels = skill.get("label") or {}
+        text = labels.get("it") or labels.get("en") or skill.get("uri", "")
+        second = labels.get(w.l.second)
+        w.need(14)
+        w.y -= w.block(MARGIN, WIDTH - 2 * MARGIN, f"• {text}" + (f" / {second}" if second and second != text else "")
+                       + f" — {_pair(w.l, 'method_' + skill.get('method', 'self_declared'))}", 8.5) + 1
+
+
+def _licences(w: Writer, items: list[dict]) -> None:
+    w.heading("section_driving")
+    for licence in items[:MAX_ITEMS]:
+        until = f" – {_date(licence.get('validUntil'))}" if licence.get("validUntil") else ""
+        w.row("country", f"{licence.get('category')} · {country(licence.get('country'))}{until}")
+
+
+def _plan(w: Writer, plan: dict) -> None:
+    w.heading("section_plan")
+    w.row("plan_status", plan.get("status", ""))
+    for step in plan.get("steps", [])[:MAX_ITEMS]:
+        w.row("plan_steps", f"{step.get('title')} — {step.get('status')} {_date(step.get('dueDate'))}".strip())
+
+
+def _footer_for(labels: Labels, credential: dict, dossier_id: str):
+    version = credential.get("dossierVersion", "")
+    issued = _date(credential.get("validFrom"))
+    organisation = (credential.get("issuingOrganisation") or {}).get("name", "")
+
+    def footer(canvas: Canvas, number: int, total: int) -> None:
+        fonts = _fonts()
+        canvas.setFillColor(GREY)
+        canvas.setFont(fonts["latin"][0], 7)
+        canvas.drawString(MARGIN, 24, f"{labels.it('dossier_id')} {dossier_id} · {labels.it('version', version=version)} · "
+                                      f"{labels.it('issued_by')} {organisation[:60]} · {labels.it('issued_on')} {issued}")
+        page = labels.it("page_of", page=number, pages=total)
+        other = labels.other("page_of", page=number, pages=total)
+        canvas.drawString(MARGIN, 14, page)
+        x = WIDTH - MARGIN - sum(pdfmetrics.stringWidth(piece, fonts[script][0], 7)
+                                 for script, piece in _runs(_visual(other)))
+        for script, piece in _runs(_visual(other)):
+            canvas.setFont(fonts[script][0], 7)
+            canvas.drawString(x, 14, piece)
+            x += pdfmetrics.stringWidth(piece, fonts[script][0], 7)
+    return footer
+
+
+def render(credential: dict, *, language: str | None, verify_url: str, dossier_id: str, status: str = "valid") -> bytes:
+    """The PDF of a dossier, Italian with `language` (English when that language is not supported)."""
+    second = language if supported(language) and language != "it" else "en"
+    labels = Labels(second)
+    buffer = io.BytesIO()
+    canvas = _Pages(buffer, pagesize=A4, footer=_footer_for(labels, credential, dossier_id), invariant=1)
+    subject = credential.get("credentialSubject", {})
+    canvas.setTitle(f"{labels.it('document_title')} – {_clip(subject.get('person', {}).get('familyName'))}")
+    canvas.setAuthor((credential.get("issuingOrganisation") or {}).get("name", "competenze"))
+    w = Writer(canvas, labels)
+    _header(w, credential, verify_url)
+    if language and language != second and language != "it":
+        w.y -= w.block(MARGIN, WIDTH - 2 * MARGIN, labels.it("language_fallback_note", name=language_name(language))
+                       + " · " + labels.other("language_fallback_note", name=language_name(language, "en")), 8,
+                       color=GREY) + 2
+    _identity(w, subject.get("person", {}))
+    if subject.get("languages"):
+        _languages(w, subject["languages"], subject.get("italianMilestones", []))
+    if subject.get("digital"):
+        _digital(w, subject["digital"])
+    if subject.get("education"):
+        _education(w, subject["education"])
+    if subject.get("workExperience"):
+        _experience(w, subject["workExperience"])
+    if subject.get("skills"):
+        _skills(w, subject["skills"])
+    if subject.get("drivingLicences"):
+        _licences(w, subject["drivingLicences"])
+    if subject.get("plan"):
+        _plan(w, subject["plan"])
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()

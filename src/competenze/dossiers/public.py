@@ -1,0 +1,91 @@
+"""What anyone may see without signing in: the JSON-LD context, status lists, verification.
+
+Status lists and verdicts reveal no more than the documents themselves. The verification
+page is rate-limited per address (its codes are 192-bit random, but guessing attempts should
+still cost), and each viewing of a dossier there is recorded on the participant's access log,
+so people can see that their dossier was checked.
+"""
+
+import hashlib
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session, col, select
+
+from competenze.audit import service as audit
+from competenze.audit.service import AccessContext
+from competenze.auth.keys import KeyRing
+from competenze.common import ratelimit
+from competenze.config import Settings
+from competenze.dossiers import document, negotiation, signing, status
+from competenze.dossiers.canonical import canonical_bytes
+from competenze.dossiers.models import Dossier, StatusList
+from competenze.dossiers.schemas import VerifyResult
+from competenze.dossiers.verification import verify_token
+from competenze.errors import NotAcceptable, NotFound, TooManyRequests
+from competenze.web.templating import environment
+
+
+def context(settings: Settings) -> dict:
+    return document.context_document(settings.issuer)
+
+
+def _issuer(settings: Settings) -> dict:
+    return {"id": settings.issuer.rstrip("/"), "name": "competenze – PLEIADI Emilia-Romagna"}
+
+
+def status_list_response(session: Session, settings: Settings, keys: KeyRing, list_id: str, accept: str | None,
+                         if_none_match: str | None) -> Response:
+    row = session.get(StatusList, list_id)
+    if row is None:
+        raise NotFound("No status list with this id.")
+    media = negotiation.choose(accept) if accept and "json" in accept else negotiation.VC_JWT
+    if media not in (negotiation.JSON, negotiation.VC_JWT):
+        raise NotAcceptable("Ask for application/vc+jwt or application/json.")
+    issuer = settings.issuer.rstrip("/")
+    credential = status.list_credential(
+        list_url=f"{issuer}/api/v1/status-lists/{row.id}", issuer=_issuer(settings), purpose=row.purpose,
+        bits=row.bits, valid_from=row.updated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        context=[document.CREDENTIALS_V2])
+    payload = canonical_bytes(credential)
+    etag = f'"{hashlib.sha256(payload).hexdigest()[:32]}-{media.split("/")[1]}"'
+    # Verifiers may cache a list briefly; a revocation shows within five minutes at most.
+    headers = {"Cache-Control": "public, max-age=300", "ETag": etag, "Vary": "Accept"}
+    if if_none_match and etag in [t.strip() for t in if_none_match.split(",")]:
+        return Response(status_code=304, headers=headers)
+    if media == negotiation.JSON:
+        return Response(payload, media_type=media, headers=headers)
+    return Response(signing.sign(payload, keys.current), media_type=media, headers=headers)
+
+
+def throttle(request: Request, session: Session, *, scale: int) -> None:
+    limit = request.app.state.settings.verify_requests_per_minute * scale
+    key = f"verify:{scale}:{request.client.host if request.client else 'unknown'}"
+    wait = ratelimit.retry_after(session, key, limit=limit, window_seconds=60)
+    if wait is not None:
+        raise TooManyRequests(f"Too many verifications from your address; try again in {wait} seconds.",
+                              retry_after=wait)
+    ratelimit.count(session, key, window_seconds=60)
+
+
+def verify(session: Session, settings: Settings, keys: KeyRing, token: str) -> VerifyResult:
+    return verify_token(session, keys, settings.issuer, token)
+
+
+def verify_page(request: Request, session: Session, code: str) -> HTMLResponse:
+    dossier = session.exec(select(Dossier).where(col(Dossier.verification_code) == code)).first()
+    if dossier is None:
+        # keep_changes: the attempt still counts towards the address's limit (guessing costs).
+        raise NotFound("There is no dossier with this verification code. Check the address on the document.",
+                       keep_changes=True)
+    settings, keys = request.app.state.settings, request.app.state.keys
+    result = verify_token(session, keys, settings.issuer, dossier.jws)
+    audit.record(session, AccessContext(actor_type="public", actor_id="verification-page", organisation_id=None,
+                                        purpose="verification", request_id=request.state.request_id),
+                 "dossier.verify_page", object_type="dossier", object_id=dossier.id,
+                 participant_ids=[dossier.participant_id])
+    html = environment().get_template("dossiers/verify.html").render(
+        result=result, subject=(result.credential or {}).get("credentialSubject", {}),
+        credential=result.credential or {}, dossier_id=str(dossier.id), version=dossier.version)
+    return HTMLResponse(html, headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex"})
+

@@ -1,0 +1,97 @@
+"""Verdicts on dossiers: is this signed document ours, intact, in its validity period, and
+neither revoked nor superseded? Used by POST /api/v1/verify and the public /verify page.
+
+The verdict reveals nothing beyond what the document itself states: its status bits are
+public anyway (status lists), and the version that superseded it is named by number only.
+"""
+
+import json
+import uuid
+from datetime import datetime
+
+from sqlmodel import Session
+
+from competenze.auth.keys import KeyRing
+from competenze.common.time import utcnow
+from competenze.dossiers import signing, status_lists
+from competenze.dossiers.models import DossierState
+from competenze.dossiers.schemas import Verdict, VerifyResult
+
+MESSAGES = {
+    Verdict.valid: "Valid: issued by this service, unchanged, in force. / Valido: emesso da questo servizio, integro, in vigore.",
+    Verdict.revoked: "Revoked by the issuer. / Revocato da chi lo ha emesso.",
+    Verdict.superseded: "Replaced by a newer version. / Sostituito da una versione più recente.",
+    Verdict.bad_signature: "The signature does not match: the document was altered or forged. / La firma non corrisponde: documento alterato o falso.",
+    Verdict.unknown_key: "Not signed with a key of this service. / Non firmato con una chiave di questo servizio.",
+    Verdict.expired: "Expired. / Scaduto.",
+    Verdict.not_yet_valid: "Not valid yet. / Non ancora valido.",
+    Verdict.malformed: "Not a dossier of this service (unreadable). / Non è un dossier di questo servizio (illeggibile).",
+}
+
+
+def _result(verdict: Verdict, **extra) -> VerifyResult:
+    return VerifyResult(verdict=verdict, message=MESSAGES[verdict], **extra)
+
+
+def _moment(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
+
+
+def verify_token(session: Session, ring: KeyRing, issuer: str, token: str) -> VerifyResult:
+    try:
+        header, payload = signing.verify(token, ring)
+    except signing.Malformed:
+        return _result(Verdict.malformed)
+    except signing.UnknownKey:
+        return _result(Verdict.unknown_key)
+    except signing.BadSignature:
+        return _result(Verdict.bad_signature)
+    try:
+        credential = json.loads(payload)
+    except ValueError:
+        return _result(Verdict.malformed, kid=header["kid"])
+    if not isinstance(credential, dict) or _moment(credential.get("validFrom")) is None:
+        return _result(Verdict.malformed, kid=header["kid"])
+    found = {"kid": header["kid"], "credential": credential}
+    revoked, superseded = _status(session, issuer, credential)
+    if revoked:
+        return _result(Verdict.revoked, **found)
+    if superseded:
+        state = None
+        try:
+            state = session.get(DossierState, uuid.UUID(str(credential.get("id", "")).removeprefix("urn:uuid:")))
+        except ValueError:
+            pass
+        return _result(Verdict.superseded, superseded_by_version=state.superseded_by_version if state else None, **found)
+    now = utcnow()
+    until = _moment(credential.get("validUntil"))
+    if until is not None and until <= now:
+        return _result(Verdict.expired, **found)
+    if _moment(credential["validFrom"]) > now:
+        return _result(Verdict.not_yet_valid, **found)
+    return _result(Verdict.valid, **found)
+
+
+def _status(session: Session, issuer: str, credential: dict) -> tuple[bool, bool]:
+    """(revoked, superseded) from the status-list entries that point at our own lists."""
+    entries = credential.get("credentialStatus") or []
+    entries = entries if isinstance(entries, list) else [entries]
+    prefix = f"{issuer.rstrip('/')}/api/v1/status-lists/"
+    flags = {"revocation": False, "message": False}
+    for entry in entries:
+        if not isinstance(entry, dict) or not str(entry.get("statusListCredential", "")).startswith(prefix):
+            continue
+        list_id = entry["statusListCredential"].removeprefix(prefix)
+        series, _, purpose = list_id.partition("-")
+        try:
+            index = int(entry.get("statusListIndex"))
+            flags[purpose] = flags.get(purpose, False) or status_lists.bit(session, int(series), purpose, index)
+        except (TypeError, ValueError):
+            continue
+    return flags["revocation"], flags["message"]
