@@ -99,6 +99,8 @@ def run(argv: list[str]) -> int:
     env.setdefault("COMPETENZE_KEYS_DIR", str(ROOT / "var" / "keys"))
     host = env.get("COMPETENZE_HOST", "127.0.0.1")
     port = env.get("COMPETENZE_PORT", "8000")
+    # Dossiers name their issuer and verification address: this server, unless told otherwise.
+    env.setdefault("COMPETENZE_ISSUER", f"http://{host}:{port}")
     competenze("migrate", env=env)
     competenze("keys", "generate", "--if-missing", env=env)
     competenze("demo", env=env)

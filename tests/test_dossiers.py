@@ -16,6 +16,7 @@ from competenze.dossiers.models import Dossier
 from competenze.frameworks.esco.importer import import_directory
 from tests.factories import CLIENT_SECRET, auth, count_rows, create_participant, make_client, make_org
 from tests.test_esco import FIXTURE, O, S
+from tests.test_europass import schema  # noqa: F401  (the XSD, built once per module)
 
 GRID = ("listening", "reading", "spoken_interaction", "spoken_production", "writing")
 
@@ -287,3 +288,18 @@ def test_verification_page_shows_the_verdict_and_is_rate_limited(case, app):
     app.state.settings = app.state.settings.model_copy(update={"verify_requests_per_minute": 2})
     codes = [client.get("/verify/whatever").status_code for _ in range(3)]
     assert codes[-1] == 429
+
+
+def test_the_europass_xml_of_every_demo_dossier_validates_against_the_xsd(settings, engine, schema):  # noqa: F811
+    from sqlmodel import Session, select
+
+    from competenze.dossiers.europass import to_europass_xml
+    from tests.test_cli import run
+
+    assert run(settings, "demo").returncode == 0
+    with Session(engine) as session:
+        dossiers = session.exec(select(Dossier)).all()
+    assert len({d.participant_id for d in dossiers}) == 20
+    for dossier in dossiers:
+        for locale in ("it", "en"):
+            schema.validate(to_europass_xml(json.loads(dossier.credential), locale).decode())

@@ -19,7 +19,10 @@ from competenze.dossiers.europass import (
     to_europass_xml,
 )
 
-SPECS = Path(__file__).resolve().parents[2] / "shared" / "specs" / "europass-3.4.1"
+# The shared specification folder beside the repository, or the copy vendored in tests/specs
+# for a clean clone checked out anywhere else.
+_SHARED = Path(__file__).resolve().parents[2] / "shared" / "specs" / "europass-3.4.1"
+SPECS = _SHARED if _SHARED.is_dir() else Path(__file__).resolve().parent / "specs" / "europass-3.4.1"
 NS = {"e": "http://europass.cedefop.europa.eu/Europass"}
 
 

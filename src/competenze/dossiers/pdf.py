@@ -16,6 +16,7 @@ font is shipped) get English as the second language, and the document says so.
 
 import io
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -81,6 +82,8 @@ def _char_script(char: str) -> str | None:
 
 
 def _script(text: str) -> str:
+    if not _OTHER_SCRIPTS.search(text):
+        return "latin"
     for char in text:
         script = _char_script(char)
         if script in ("arabic", "ethiopic"):
@@ -88,9 +91,14 @@ def _script(text: str) -> str:
     return "latin"
 
 
+_OTHER_SCRIPTS = re.compile("[\u0600-\u08ff\ufb50-\ufdff\ufe70-\ufeff\u1200-\u139f\u2d80-\u2ddf\uab00-\uab2f]")
+
+
 def _runs(shown: str) -> list[tuple[str, str]]:
     """(script, text) pieces of a string in drawing order: each font draws only its own
     script (Noto Naskh Arabic has no Latin letters), neutral characters join their neighbours."""
+    if not _OTHER_SCRIPTS.search(shown):
+        return [("latin", shown)]  # the common case, without a look at every character
     runs: list[list[str]] = []
     for char in shown:
         script = _char_script(char)
@@ -209,14 +217,18 @@ class Writer:
             self.y = HEIGHT - MARGIN
 
     def wrap(self, text: str, size: float, width: float, bold: bool = False) -> list[str]:
-        lines, line = [], ""
+        # Word widths add up (shaping never joins across a space), so each word is measured once.
+        space = self.width(" ", size, bold)
+        lines, line, used = [], "", 0.0
         for word in _clip(text).split():
-            candidate = f"{line} {word}".strip()
-            if self.width(candidate, size, bold) <= width or not line:
-                line = candidate
+            needed = self.width(word, size, bold)
+            if not line:
+                line, used = word, needed
+            elif used + space + needed <= width:
+                line, used = f"{line} {word}", used + space + needed
             else:
                 lines.append(line)
-                line = word
+                line, used = word, needed
         return lines + ([line] if line else []) or [""]
 
     def text(self, x: float, y: float, text: str, size: float, *, bold=False, right=False, color=black) -> None:
