@@ -58,3 +58,14 @@ def reset(session: Session, key: str) -> None:
     if row is not None:
         session.delete(row)
         session.flush()
+
+
+def enforce(session: Session, key: str, *, limit: int, window_seconds: int, message: str) -> None:
+    """Count one more event for `key`, or answer 429 when its window is used up.
+    `message` may name {limit} and {wait}."""
+    from competenze.errors import TooManyRequests
+
+    wait = retry_after(session, key, limit=limit, window_seconds=window_seconds)
+    if wait is not None:
+        raise TooManyRequests(message.format(limit=limit, wait=wait), retry_after=wait)
+    count(session, key, window_seconds=window_seconds)

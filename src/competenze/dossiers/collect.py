@@ -9,7 +9,8 @@ from sqlmodel import Session, col, select
 
 from competenze.assessments.digital import scoring
 from competenze.assessments.digital.models import DigitalAssessment
-from competenze.assessments.evidence import STRENGTH, Method, Observation, current, live
+from competenze.assessments.digital.service import current_levels
+from competenze.assessments.evidence import STRENGTH, Method, live
 from competenze.assessments.experience.models import Education, ParticipantSheet, SkillClaim, WorkExperience
 from competenze.assessments.language import rules as language_rules
 from competenze.assessments.language.models import LanguageAssessment
@@ -59,13 +60,7 @@ def languages(session: Session, p: Participant) -> tuple[list[dict], list[dict]]
 
 def digital(session: Session, p: Participant) -> dict:
     framework = digcomp()
-    rows = live(_rows(session, DigitalAssessment, p.id, col(DigitalAssessment.recorded_at)))
-    chosen: dict[str, Observation[int]] = {}
-    for code in framework.competences:
-        found = current(Observation(r.id, r.levels[code], Method(r.method), r.assessed_on, r.recorded_at)
-                        for r in rows if code in r.levels)
-        if found is not None:
-            chosen[code] = found
+    chosen = current_levels(_rows(session, DigitalAssessment, p.id, col(DigitalAssessment.recorded_at)))
     if not chosen:
         return {}
     return {"framework": f"DigComp {framework.version}",

@@ -22,7 +22,7 @@ from competenze.dossiers.canonical import canonical_bytes
 from competenze.dossiers.models import Dossier, StatusList
 from competenze.dossiers.schemas import VerifyResult
 from competenze.dossiers.verification import verify_token
-from competenze.errors import NotAcceptable, NotFound, TooManyRequests
+from competenze.errors import NotAcceptable, NotFound
 from competenze.web.templating import environment
 
 
@@ -59,13 +59,9 @@ def status_list_response(session: Session, settings: Settings, keys: KeyRing, li
 
 
 def throttle(request: Request, session: Session, *, scale: int) -> None:
-    limit = request.app.state.settings.verify_requests_per_minute * scale
-    key = f"verify:{scale}:{request.client.host if request.client else 'unknown'}"
-    wait = ratelimit.retry_after(session, key, limit=limit, window_seconds=60)
-    if wait is not None:
-        raise TooManyRequests(f"Too many verifications from your address; try again in {wait} seconds.",
-                              retry_after=wait)
-    ratelimit.count(session, key, window_seconds=60)
+    ratelimit.enforce(session, f"verify:{scale}:{request.client.host if request.client else 'unknown'}",
+                      limit=request.app.state.settings.verify_requests_per_minute * scale, window_seconds=60,
+                      message="Too many verifications from your address; try again in {wait} seconds.")
 
 
 def verify(session: Session, settings: Settings, keys: KeyRing, token: str) -> VerifyResult:

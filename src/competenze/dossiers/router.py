@@ -18,7 +18,7 @@ from competenze.common.pagination import Cursor, Limit
 from competenze.db import SessionDep
 from competenze.dossiers import negotiation, public, service
 from competenze.dossiers.schemas import DossierCreate, DossierOut, DossierPage, DossierRevoke, VerifyRequest, VerifyResult
-from competenze.errors import Forbidden, NotAcceptable, TooManyRequests, problem_responses
+from competenze.errors import Forbidden, NotAcceptable, problem_responses
 from competenze.participants.dependencies import VisibleParticipant, WritableParticipant
 
 router = APIRouter(tags=["dossiers"], responses=problem_responses(400, 401, 403, 404, 405, 409, 413, 422, 429, 503))
@@ -29,13 +29,9 @@ def client_quota(request: Request, principal: CurrentPrincipal, session: Session
     """Per machine client, a fixed window of requests per minute (counted in the database so
     every app process shares it)."""
     if principal.kind == "client":
-        limit = request.app.state.settings.client_requests_per_minute
-        key = f"quota:{principal.key}"
-        wait = ratelimit.retry_after(session, key, limit=limit, window_seconds=60)
-        if wait is not None:
-            raise TooManyRequests(f"This client may make {limit} dossier requests a minute; retry in {wait} s.",
-                                  retry_after=wait)
-        ratelimit.count(session, key, window_seconds=60)
+        ratelimit.enforce(session, f"quota:{principal.key}", window_seconds=60,
+                          limit=request.app.state.settings.client_requests_per_minute,
+                          message="This client may make {limit} dossier requests a minute; retry in {wait} s.")
     return principal
 
 

@@ -41,16 +41,22 @@ def history(session: Session, ctx: AccessContext, participant: Participant) -> l
     return [out(r) for r in rows]
 
 
-def profile(session: Session, ctx: AccessContext, participant: Participant) -> DigitalProfile:
-    framework = digcomp()
-    rows = live(records.history(session, ctx, participant, DigitalAssessment,
-                                col(DigitalAssessment.recorded_at), action="profile"))
+def current_levels(rows: list[DigitalAssessment]) -> dict[str, Observation[int]]:
+    """Per DigComp competence, the observation that counts (assessments.evidence rule)."""
     chosen: dict[str, Observation[int]] = {}
-    for code in framework.competences:
+    rows = live(rows)
+    for code in digcomp().competences:
         found = current(Observation(r.id, r.levels[code], Method(r.method), r.assessed_on, r.recorded_at)
                         for r in rows if code in r.levels)
         if found is not None:
             chosen[code] = found
+    return chosen
+
+
+def profile(session: Session, ctx: AccessContext, participant: Participant) -> DigitalProfile:
+    framework = digcomp()
+    chosen = current_levels(records.history(session, ctx, participant, DigitalAssessment,
+                                            col(DigitalAssessment.recorded_at), action="profile"))
     competences = {code: CompetenceLevel(level=o.value, band=framework.band_of(o.value) if o.value else None,
                                          assessment_id=o.assessment_id, method=o.method,
                                          assessed_on=o.assessed_on) for code, o in chosen.items()}
