@@ -8,7 +8,8 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "competenze"
 PURE_MODULES = ["audit/chain.py", "common/text.py", "participants/fiscal_code.py", "frameworks/catalogue.py",
                 "assessments/evidence.py", "assessments/language/rules.py", "assessments/digital/scoring.py",
                 "assessments/experience/gap.py", "plans/rules.py", "dossiers/canonical.py", "dossiers/document.py",
-                "dossiers/status.py", "dossiers/negotiation.py", "dossiers/europass.py", "dossiers/pdf.py"]
+                "dossiers/status.py", "dossiers/negotiation.py", "dossiers/europass.py", "dossiers/europass_codes.py",
+                "dossiers/pdf.py", "dossiers/pdf_text.py"]
 FRAMEWORKS = ("fastapi", "starlette", "sqlmodel", "sqlalchemy", "jose")
 JOSE_ALLOWED = {"auth/tokens.py", "dossiers/signing.py"}
 

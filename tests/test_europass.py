@@ -11,12 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from competenze.dossiers import document
-from competenze.dossiers.europass import (
+from competenze.dossiers.europass import to_europass_xml
+from competenze.dossiers.europass_codes import (
     COUNTRIES,
     FOREIGN_LANGUAGES,
     LICENCES,
     MOTHER_LANGUAGES,
-    to_europass_xml,
 )
 
 # The shared specification folder beside the repository, or the copy vendored in tests/specs

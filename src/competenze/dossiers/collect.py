@@ -11,7 +11,12 @@ from competenze.assessments.digital import scoring
 from competenze.assessments.digital.models import DigitalAssessment
 from competenze.assessments.digital.service import current_levels
 from competenze.assessments.evidence import STRENGTH, Method, live
-from competenze.assessments.experience.models import Education, ParticipantSheet, SkillClaim, WorkExperience
+from competenze.assessments.experience.models import (
+    Education,
+    ParticipantSheet,
+    SkillClaim,
+    WorkExperience,
+)
 from competenze.assessments.language import rules as language_rules
 from competenze.assessments.language.models import LanguageAssessment
 from competenze.assessments.language.service import rule_input

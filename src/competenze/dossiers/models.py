@@ -3,12 +3,20 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
 from sqlmodel import Field, SQLModel
 
 from competenze.common.types import UTCDateTime
-
-
 
 # Version columns live outside the class bodies: a Column object assigned inside one would
 # become a pydantic private attribute, deep-copied on every instance.

@@ -16,29 +16,20 @@ font is shipped) get English as the second language, and the document says so.
 
 import io
 import json
-import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from gettext import translation
 from importlib import resources
-from pathlib import Path
 
-import arabic_reshaper
-import pycountry
-from bidi import get_display
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-FONTS = {"latin": ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"),
-         "arabic": ("NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf"),
-         "ethiopic": ("NotoSansEthiopic-Regular.ttf", "NotoSansEthiopic-Bold.ttf")}
+from competenze.dossiers.pdf_text import country, draw, language_name, width
+
 GREY, LIGHT = Color(0.35, 0.35, 0.35), Color(0.93, 0.93, 0.93)
 WIDTH, HEIGHT = A4
 MARGIN, FOOTER = 40, 40
@@ -48,102 +39,12 @@ MAX_ITEMS, MAX_TEXT = 60, 600
 
 
 @cache
-def _fonts() -> dict[str, tuple[str, str]]:
-    folder = Path(str(resources.files("competenze.dossiers").joinpath("fonts")))
-    names = {}
-    for script, files in FONTS.items():
-        pair = []
-        for file in files:
-            name = f"cz-{file.removesuffix('.ttf')}"
-            pdfmetrics.registerFont(TTFont(name, str(folder / file)))
-            pair.append(name)
-        names[script] = (pair[0], pair[1])
-    return names
-
-
-@cache
 def catalogue() -> dict:
     return json.loads(resources.files("competenze.dossiers").joinpath("labels.json").read_text("utf-8"))
 
 
 def supported(language: str | None) -> bool:
     return language in catalogue()["languages"]
-
-
-def _char_script(char: str) -> str | None:
-    code = ord(char)
-    if 0x0600 <= code <= 0x08FF or 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF:
-        return "arabic"
-    if 0x1200 <= code <= 0x139F or 0x2D80 <= code <= 0x2DDF or 0xAB00 <= code <= 0xAB2F:
-        return "ethiopic"
-    if char.isalpha():
-        return "latin"
-    return None  # spaces, digits, punctuation: every font has them
-
-
-def _script(text: str) -> str:
-    if not _OTHER_SCRIPTS.search(text):
-        return "latin"
-    for char in text:
-        script = _char_script(char)
-        if script in ("arabic", "ethiopic"):
-            return script
-    return "latin"
-
-
-_OTHER_SCRIPTS = re.compile("[\u0600-\u08ff\ufb50-\ufdff\ufe70-\ufeff\u1200-\u139f\u2d80-\u2ddf\uab00-\uab2f]")
-
-
-def _runs(shown: str) -> list[tuple[str, str]]:
-    """(script, text) pieces of a string in drawing order: each font draws only its own
-    script (Noto Naskh Arabic has no Latin letters), neutral characters join their neighbours."""
-    if not _OTHER_SCRIPTS.search(shown):
-        return [("latin", shown)]  # the common case, without a look at every character
-    runs: list[list[str]] = []
-    for char in shown:
-        script = _char_script(char)
-        if runs and (script is None or script == runs[-1][0]):
-            runs[-1][1] += char
-        elif runs and runs[-1][0] is None:
-            runs[-1][0], runs[-1][1] = script, runs[-1][1] + char
-        else:
-            runs.append([script, char])
-    return [(script or "latin", text) for script, text in runs]
-
-
-def _visual(text: str) -> str:
-    """Arabic script in shaped, visual (left-to-right drawing) order; others unchanged."""
-    if _script(text) != "arabic":
-        return text
-    return get_display(arabic_reshaper.reshape(text))
-
-
-@cache
-def _country_names(language: str):
-    try:
-        return translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language]).gettext
-    except OSError:
-        return lambda name: name
-
-
-def country(code: str | None, language: str = "it") -> str:
-    if not code:
-        return ""
-    found = pycountry.countries.get(alpha_2=code)
-    return _country_names(language)(found.name) if found else code
-
-
-@cache
-def _language_names(language: str):
-    try:
-        return translation("iso639-3", pycountry.LOCALES_DIR, languages=[language]).gettext
-    except OSError:
-        return lambda name: name
-
-
-def language_name(code: str, language: str = "it") -> str:
-    found = pycountry.languages.get(alpha_2=code) if len(code) == 2 else pycountry.languages.get(alpha_3=code)
-    return _language_names(language)(found.name) if found else code
 
 
 def _date(value: str | None) -> str:
@@ -172,10 +73,6 @@ class Labels:
     def other(self, key: str, **fill) -> str:
         return catalogue()["labels"][key][self.second].format(**fill)
 
-    @property
-    def rtl(self) -> bool:
-        return catalogue()["languages"][self.second]["direction"] == "rtl"
-
 
 class _Pages(Canvas):
     """A canvas that knows the page count when it saves, for 'page X of Y' footers."""
@@ -202,29 +99,21 @@ class Writer:
 
     def __init__(self, canvas: Canvas, labels: Labels):
         self.c, self.l, self.y = canvas, labels, HEIGHT - MARGIN
-        self.fonts = _fonts()
-
-    def font(self, script: str, bold: bool = False) -> str:
-        return self.fonts[script][1 if bold else 0]
-
-    def width(self, text: str, size: float, bold: bool = False) -> float:
-        return sum(pdfmetrics.stringWidth(piece, self.font(script, bold), size)
-                   for script, piece in _runs(_visual(text)))
 
     def need(self, height: float) -> None:
         if self.y - height < FOOTER + 20:
             self.c.showPage()
             self.y = HEIGHT - MARGIN
 
-    def wrap(self, text: str, size: float, width: float, bold: bool = False) -> list[str]:
+    def wrap(self, text: str, size: float, room: float, bold: bool = False) -> list[str]:
         # Word widths add up (shaping never joins across a space), so each word is measured once.
-        space = self.width(" ", size, bold)
+        space = width(" ", size, bold)
         lines, line, used = [], "", 0.0
         for word in _clip(text).split():
-            needed = self.width(word, size, bold)
+            needed = width(word, size, bold)
             if not line:
                 line, used = word, needed
-            elif used + space + needed <= width:
+            elif used + space + needed <= room:
                 line, used = f"{line} {word}", used + space + needed
             else:
                 lines.append(line)
@@ -233,19 +122,15 @@ class Writer:
 
     def text(self, x: float, y: float, text: str, size: float, *, bold=False, right=False, color=black) -> None:
         self.c.setFillColor(color)
-        runs = _runs(_visual(text))
-        if right:
-            x -= sum(pdfmetrics.stringWidth(piece, self.font(script, bold), size) for script, piece in runs)
-        for script, piece in runs:
-            self.c.setFont(self.font(script, bold), size)
-            self.c.drawString(x, y, piece)
-            x += pdfmetrics.stringWidth(piece, self.font(script, bold), size)
+        draw(self.c, x, y, text, size, bold=bold, right=right)
 
-    def block(self, x: float, width: float, text: str, size: float, *, bold=False, right=False, color=black) -> float:
-        """Wrapped text from the cursor down; returns the height used (the cursor stays)."""
-        lines = self.wrap(text, size, width, bold)
+    def block(self, x: float, room: float, text: str, size: float, *, bold=False, right=False, color=black,
+              top: float | None = None) -> float:
+        """Wrapped text from the cursor (or `top`) down; returns the height used (the cursor stays)."""
+        lines = self.wrap(text, size, room, bold)
+        top = self.y if top is None else top
         for index, line in enumerate(lines):
-            self.text(x + width if right else x, self.y - size - index * size * 1.25, line, size,
+            self.text(x + room if right else x, top - size - index * size * 1.25, line, size,
                       bold=bold, right=right, color=color)
         return len(lines) * size * 1.25
 
@@ -329,11 +214,7 @@ def _languages(w: Writer, languages: list[dict], milestones: list[dict]) -> None
     for index, skill in enumerate(skills):
         x = MARGIN + first + index * col
         w.block(x, col - 4, w.l.it(skill), 7, bold=True)
-        w.c.saveState()
-        w.y -= 18
-        w.block(x, col - 4, w.l.other(skill), 7, color=GREY)
-        w.y += 18
-        w.c.restoreState()
+        w.block(x, col - 4, w.l.other(skill), 7, color=GREY, top=w.y - 18)
     w.y -= 40
     for lang in languages[:MAX_ITEMS]:
         w.need(18)
@@ -419,24 +300,15 @@ def _footer_for(labels: Labels, credential: dict, dossier_id: str):
     organisation = (credential.get("issuingOrganisation") or {}).get("name", "")
 
     def footer(canvas: Canvas, number: int, total: int) -> None:
-        fonts = _fonts()
         canvas.setFillColor(GREY)
-        canvas.setFont(fonts["latin"][0], 7)
-        canvas.drawString(MARGIN, 24, f"{labels.it('dossier_id')} {dossier_id} · {labels.it('version', version=version)} · "
-                                      f"{labels.it('issued_by')} {organisation[:60]} · {labels.it('issued_on')} {issued}")
-        page = labels.it("page_of", page=number, pages=total)
-        other = labels.other("page_of", page=number, pages=total)
-        canvas.drawString(MARGIN, 14, page)
-        x = WIDTH - MARGIN - sum(pdfmetrics.stringWidth(piece, fonts[script][0], 7)
-                                 for script, piece in _runs(_visual(other)))
-        for script, piece in _runs(_visual(other)):
-            canvas.setFont(fonts[script][0], 7)
-            canvas.drawString(x, 14, piece)
-            x += pdfmetrics.stringWidth(piece, fonts[script][0], 7)
+        draw(canvas, MARGIN, 24, f"{labels.it('dossier_id')} {dossier_id} · {labels.it('version', version=version)} · "
+                                 f"{labels.it('issued_by')} {organisation[:60]} · {labels.it('issued_on')} {issued}", 7)
+        draw(canvas, MARGIN, 14, labels.it("page_of", page=number, pages=total), 7)
+        draw(canvas, WIDTH - MARGIN, 14, labels.other("page_of", page=number, pages=total), 7, right=True)
     return footer
 
 
-def render(credential: dict, *, language: str | None, verify_url: str, dossier_id: str, status: str = "valid") -> bytes:
+def render(credential: dict, *, language: str | None, verify_url: str, dossier_id: str) -> bytes:
     """The PDF of a dossier, Italian with `language` (English when that language is not supported)."""
     second = language if supported(language) and language != "it" else "en"
     labels = Labels(second)

@@ -17,7 +17,14 @@ from competenze.common.idempotency import IdempotencyKeyHeader, create_once
 from competenze.common.pagination import Cursor, Limit
 from competenze.db import SessionDep
 from competenze.dossiers import negotiation, public, service
-from competenze.dossiers.schemas import DossierCreate, DossierOut, DossierPage, DossierRevoke, VerifyRequest, VerifyResult
+from competenze.dossiers.schemas import (
+    DossierCreate,
+    DossierOut,
+    DossierPage,
+    DossierRevoke,
+    VerifyRequest,
+    VerifyResult,
+)
 from competenze.errors import Forbidden, NotAcceptable, problem_responses
 from competenze.participants.dependencies import VisibleParticipant, WritableParticipant
 
@@ -101,7 +108,7 @@ def get_dossier(request: Request, principal: Puller, ctx: Access, dossier_id: uu
 
     pdf = render(service.credential_of(dossier), language=variant,
                  verify_url=f"{settings.issuer.rstrip('/')}/verify/{dossier.verification_code}",
-                 dossier_id=str(dossier.id), status=state.status)
+                 dossier_id=str(dossier.id))
     return Response(pdf, media_type=media, headers={**headers, "Content-Disposition":
                                                     f'attachment; filename="dossier-{dossier.id}-v{dossier.version}.pdf"'})
 

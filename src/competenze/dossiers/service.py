@@ -20,7 +20,12 @@ from competenze.config import Settings
 from competenze.dossiers import collect, document, signing, status, status_lists
 from competenze.dossiers.canonical import canonical_bytes
 from competenze.dossiers.models import Dossier, DossierState
-from competenze.dossiers.schemas import DossierCreate, DossierOut, DossierPage, DossierStatus
+from competenze.dossiers.schemas import (
+    DossierCreate,
+    DossierOut,
+    DossierPage,
+    DossierStatus,
+)
 from competenze.errors import Conflict, NotFound, field_error
 from competenze.organisations.models import Organisation
 from competenze.participants.models import Participant
