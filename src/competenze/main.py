@@ -23,7 +23,11 @@ from competenze.organisations.models import Organisation
 from competenze.organisations.router import router as organisations_router
 from competenze.participants.router import router as participants_router
 from competenze.plans.router import router as plans_router
-from competenze.web.middleware import BodyLimitMiddleware, RequestContextMiddleware, SQLiteTurnMiddleware
+from competenze.web.middleware import (
+    BodyLimitMiddleware,
+    RequestContextMiddleware,
+    SQLiteTurnMiddleware,
+)
 from competenze.web.pages import router as pages_router
 
 log = logging.getLogger("competenze")

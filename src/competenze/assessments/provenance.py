@@ -4,7 +4,8 @@ evidence (DESIGN.md §4), as table columns and as API fields."""
 import uuid
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field as PydanticField
+from pydantic import BaseModel
+from pydantic import Field as PydanticField
 from sqlalchemy import Date, String, Uuid
 from sqlmodel import Field, SQLModel
 

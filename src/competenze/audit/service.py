@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from sqlalchemy import insert, text
 from sqlmodel import Session, col, select
 
-from competenze.audit.chain import GENESIS, HASHED_FIELDS, ChainBreak, event_hash, first_break
+from competenze.audit.chain import (
+    GENESIS,
+    HASHED_FIELDS,
+    ChainBreak,
+    event_hash,
+    first_break,
+)
 from competenze.audit.models import AuditEvent
 from competenze.common.time import utcnow
 

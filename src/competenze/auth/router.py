@@ -7,7 +7,13 @@ from fastapi import APIRouter, Form, Request, Response
 from competenze.auth.dependencies import CurrentPrincipal
 from competenze.auth.schemas import TokenResponse, WhoAmI
 from competenze.auth.service import (
-    Issuer, OAuthError, client_credentials_grant, password_grant, refresh_grant, revoke_family)
+    Issuer,
+    OAuthError,
+    client_credentials_grant,
+    password_grant,
+    refresh_grant,
+    revoke_family,
+)
 from competenze.db import SessionDep
 from competenze.errors import problem_responses
 

@@ -18,7 +18,14 @@ from competenze.participants.models import Participant
 from competenze.participants.schemas import ConsentCreate
 from competenze.plans import referrals, service
 from competenze.plans.models import TransitionPlan
-from competenze.plans.schemas import PlanCreate, PlanTransition, ReferralCreate, ReferralTransition, StepCreate, StepTransition
+from competenze.plans.schemas import (
+    PlanCreate,
+    PlanTransition,
+    ReferralCreate,
+    ReferralTransition,
+    StepCreate,
+    StepTransition,
+)
 
 # participant key -> (plan state, target occupations by ESCO English label, steps).
 # A step: (kind, title, days until due, extra fields, referral: (organisation key, final state) or None,

@@ -7,9 +7,9 @@ start on a database that holds them.
 """
 
 import json
-from datetime import date
 import secrets
 import uuid
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -163,8 +163,13 @@ def _seed_competences(session: Session, seeded: dict[str, Participant], staff: d
     from competenze.assessments.digital.schemas import DigitalAssessmentCreate
     from competenze.assessments.experience import service as experience
     from competenze.assessments.experience.schemas import (
-        DrivingLicencesSheet, EducationCreate, ExpectationsSheet, LiteracySheet, SkillClaimCreate,
-        WorkExperienceCreate)
+        DrivingLicencesSheet,
+        EducationCreate,
+        ExpectationsSheet,
+        LiteracySheet,
+        SkillClaimCreate,
+        WorkExperienceCreate,
+    )
     from competenze.assessments.language import service as language
     from competenze.assessments.language.models import LanguageAssessment
     from competenze.assessments.language.schemas import LanguageAssessmentCreate

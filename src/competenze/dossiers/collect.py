@@ -10,16 +10,16 @@ from sqlmodel import Session, col, select
 from competenze.assessments.digital import scoring
 from competenze.assessments.digital.models import DigitalAssessment
 from competenze.assessments.digital.service import current_levels
-from competenze.assessments.evidence import STRENGTH, Method, live
+from competenze.assessments.evidence import Method, live
+from competenze.assessments.experience.gap import strongest_evidence
 from competenze.assessments.experience.models import (
     Education,
     ParticipantSheet,
     SkillClaim,
     WorkExperience,
 )
-from competenze.assessments.language import rules as language_rules
+from competenze.assessments.language import service as language
 from competenze.assessments.language.models import LanguageAssessment
-from competenze.assessments.language.service import rule_input
 from competenze.dossiers.document import Snapshot
 from competenze.frameworks.catalogue import digcomp
 from competenze.frameworks.esco import service as esco
@@ -45,22 +45,17 @@ def person(p: Participant) -> dict:
 
 def languages(session: Session, p: Participant) -> tuple[list[dict], list[dict]]:
     rows = live(_rows(session, LanguageAssessment, p.id, col(LanguageAssessment.recorded_at)))
-    evidence = rule_input(rows)
-    standings = language_rules.standings(evidence)
-    for code in p.mother_tongues:
-        standings.setdefault(code, language_rules.LanguageStanding(code, True))
+    standings, statuses = language.picture(rows, p)
     out = []
-    for code, standing in sorted(standings.items(), key=lambda kv: (not kv[1].mother_tongue, kv[0])):
+    for standing in standings:
         certificates = [{"type": r.certificate_type, "exam": r.certificate_exam, "level": r.certificate_level,
                          "date": r.certificate_date.isoformat(), "issuer": r.certificate_issuer}
-                        for r in rows if r.language == code and r.certificate_type]
-        out.append({"language": code, "motherTongue": standing.mother_tongue or code in p.mother_tongues,
+                        for r in rows if r.language == standing.language and r.certificate_type]
+        out.append({"language": standing.language, "motherTongue": standing.mother_tongue,
                     "levels": {skill: {"level": o.value, "method": str(o.method), "assessedOn": o.assessed_on.isoformat()}
                                for skill, o in standing.skills.items()},
                     "certificates": certificates})
-    milestones = [{"code": m.code, "requiredLevel": m.required_level, "status": m.status}
-                  for m in language_rules.italian_milestones(evidence)]
-    return out, milestones
+    return out, [{"code": m.code, "requiredLevel": m.required_level, "status": m.status} for m in statuses]
 
 
 def digital(session: Session, p: Participant) -> dict:
@@ -91,11 +86,8 @@ def work(session: Session, p: Participant) -> list[dict]:
 
 
 def skills(session: Session, p: Participant) -> list[dict]:
-    strongest: dict[str, Method] = {}
-    for claim in live(_rows(session, SkillClaim, p.id, col(SkillClaim.recorded_at))):
-        method = Method(claim.method)
-        if claim.skill_uri not in strongest or STRENGTH[method] > STRENGTH[strongest[claim.skill_uri]]:
-            strongest[claim.skill_uri] = method
+    strongest = strongest_evidence((c.skill_uri, Method(c.method))
+                                   for c in live(_rows(session, SkillClaim, p.id, col(SkillClaim.recorded_at))))
     labels = esco.preferred_labels(session, strongest, LABEL_LANGS)
     return [{"uri": uri, "label": labels.get(uri, {}), "method": str(method)}
             for uri, method in sorted(strongest.items(), key=lambda kv: labels.get(kv[0], {}).get("en", kv[0]))]

@@ -15,9 +15,22 @@ from competenze.errors import problem_responses
 from competenze.frameworks import catalogue as fw
 from competenze.frameworks.esco import service as esco
 from competenze.frameworks.schemas import (
-    CefrOut, CefrSkillOut, DigCompAreaOut, DigCompCompetenceOut, DigCompLevelOut, DigCompOut, EscoConceptOut,
-    EscoHitOut, EscoSearchOut, EscoSkillRef, LanguageCertificatesOut, LevelOut, QualificationsOut,
-    QuestionnaireOut, QuestionOut)
+    CefrOut,
+    CefrSkillOut,
+    DigCompAreaOut,
+    DigCompCompetenceOut,
+    DigCompLevelOut,
+    DigCompOut,
+    EscoConceptOut,
+    EscoHitOut,
+    EscoSearchOut,
+    EscoSkillRef,
+    LanguageCertificatesOut,
+    LevelOut,
+    QualificationsOut,
+    QuestionnaireOut,
+    QuestionOut,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["frameworks"],
                    responses=problem_responses(400, 401, 403, 404, 405, 422, 503))

@@ -12,7 +12,12 @@ from competenze.db import SessionDep
 from competenze.errors import problem_responses
 from competenze.organisations import service
 from competenze.organisations.schemas import (
-    OrganisationCreate, OrganisationPublic, UserCreate, UserPublic, UserUpdate)
+    OrganisationCreate,
+    OrganisationPublic,
+    UserCreate,
+    UserPublic,
+    UserUpdate,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["organisations"],
                    responses=problem_responses(400, 401, 403, 404, 405, 409, 412, 413, 422, 428, 503))

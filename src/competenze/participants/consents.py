@@ -76,7 +76,9 @@ def withdraw(session: Session, ctx: AccessContext, participant: Participant,
     session.flush()
     if consent.purpose == "referral":
         # Withdrawal takes effect at once: open referrals to that organisation end with it.
-        from competenze.plans.referrals import end_for_withdrawn_consent  # plans build on participants
+        from competenze.plans.referrals import (
+            end_for_withdrawn_consent,  # plans build on participants
+        )
 
         end_for_withdrawn_consent(session, ctx, participant.id, consent.recipient_organisation_id)
     audit.record(session, ctx, "consent.withdraw", object_type="consent", object_id=consent.id,

@@ -8,7 +8,6 @@ from sqlmodel import Field, SQLModel
 
 from competenze.common.types import UTCDateTime
 
-
 _VERSION_COLUMN = Column("version", Integer, nullable=False)
 
 

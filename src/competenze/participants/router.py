@@ -12,15 +12,28 @@ from competenze.audit import service as audit
 from competenze.auth.dependencies import Access
 from competenze.common.codes import CountryCode
 from competenze.common.etag import IfMatch, etag_for, require_if_match, set_etag
-from competenze.common.idempotency import IdempotencyKeyHeader, fingerprint, run_idempotent
+from competenze.common.idempotency import (
+    IdempotencyKeyHeader,
+    fingerprint,
+    run_idempotent,
+)
 from competenze.common.pagination import Cursor, Limit, decode_cursor, encode_cursor
 from competenze.db import SessionDep
 from competenze.errors import field_error, problem_responses
 from competenze.participants import consents, service
 from competenze.participants.dependencies import CaseWorker
 from competenze.participants.schemas import (
-    AccessLogEntry, AccessLogPage, ConsentCreate, ConsentOut, ParticipantClose, ParticipantCreate,
-    ParticipantOut, ParticipantPage, ParticipantStatus, ParticipantUpdate)
+    AccessLogEntry,
+    AccessLogPage,
+    ConsentCreate,
+    ConsentOut,
+    ParticipantClose,
+    ParticipantCreate,
+    ParticipantOut,
+    ParticipantPage,
+    ParticipantStatus,
+    ParticipantUpdate,
+)
 from competenze.participants.visibility import get_visible_participant, reading
 
 router = APIRouter(prefix="/api/v1/participants", tags=["participants"],

@@ -18,8 +18,13 @@ from competenze.errors import Conflict, Forbidden, InvalidInput, field_error
 from competenze.organisations.models import User
 from competenze.participants.models import Participant, ParticipantRestricted
 from competenze.participants.schemas import (
-    REQUIRED_ON_UPDATE, RESTRICTED_FIELDS, ParticipantCreate, ParticipantOut, ParticipantPage,
-    ParticipantUpdate)
+    REQUIRED_ON_UPDATE,
+    RESTRICTED_FIELDS,
+    ParticipantCreate,
+    ParticipantOut,
+    ParticipantPage,
+    ParticipantUpdate,
+)
 from competenze.participants.visibility import can_read_restricted, visible_filter
 
 

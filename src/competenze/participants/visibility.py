@@ -39,7 +39,9 @@ def visible_filter(principal: Principal, *, via_referral: bool = False) -> Colum
 
 
 def referred_to(organisation_id: uuid.UUID):
-    from competenze.plans.models import Referral  # plans build on participants, not the reverse
+    from competenze.plans.models import (
+        Referral,  # plans build on participants, not the reverse
+    )
 
     consent = select(Consent.id).where(
         col(Consent.participant_id) == col(Referral.participant_id),

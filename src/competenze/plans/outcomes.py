@@ -9,7 +9,11 @@ from competenze.assessments.digital import service as digital
 from competenze.assessments.digital.schemas import DigitalAssessmentCreate
 from competenze.assessments.evidence import Method
 from competenze.assessments.experience import service as experience
-from competenze.assessments.experience.schemas import EducationCreate, EducationUpdate, SkillClaimCreate
+from competenze.assessments.experience.schemas import (
+    EducationCreate,
+    EducationUpdate,
+    SkillClaimCreate,
+)
 from competenze.assessments.language import service as language
 from competenze.assessments.language.schemas import LanguageAssessmentCreate
 from competenze.audit.service import AccessContext

@@ -22,7 +22,12 @@ from competenze.participants.models import Participant
 from competenze.participants.visibility import CASE_ROLES
 from competenze.plans import history, rules
 from competenze.plans.models import PlanStep, Referral, TransitionPlan
-from competenze.plans.schemas import ReferralCreate, ReferralOut, ReferralTransition, StepTransition
+from competenze.plans.schemas import (
+    ReferralCreate,
+    ReferralOut,
+    ReferralTransition,
+    StepTransition,
+)
 from competenze.plans.views import referral_out
 
 CONSENT_PURPOSE = "referral"

@@ -11,13 +11,29 @@ from competenze.common.idempotency import IdempotencyKeyHeader, create_once
 from competenze.common.pagination import Cursor, Limit
 from competenze.db import SessionDep
 from competenze.errors import problem_responses
-from competenze.participants.dependencies import CaseWorker, VisibleParticipant, WritableParticipant
+from competenze.participants.dependencies import (
+    CaseWorker,
+    VisibleParticipant,
+    WritableParticipant,
+)
 from competenze.plans import caseload as caseloads
 from competenze.plans import referrals, service
 from competenze.plans.rules import ReferralStatus
 from competenze.plans.schemas import (
-    Caseload, PlanCreate, PlanOut, PlanSummary, PlanTransition, PlanUpdate, ReferralCreate, ReferralOut,
-    ReferralTransition, RevisionOut, StepCreate, StepTransition, StepUpdate)
+    Caseload,
+    PlanCreate,
+    PlanOut,
+    PlanSummary,
+    PlanTransition,
+    PlanUpdate,
+    ReferralCreate,
+    ReferralOut,
+    ReferralTransition,
+    RevisionOut,
+    StepCreate,
+    StepTransition,
+    StepUpdate,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["plans"],
                    responses=problem_responses(400, 401, 403, 404, 405, 409, 412, 413, 422, 428, 503))

@@ -7,12 +7,23 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, model_validator
 
-from competenze.assessments.experience.schemas import EscoOccupationUri, EscoSkillUri, Recognition
+from competenze.assessments.experience.schemas import (
+    EscoOccupationUri,
+    EscoSkillUri,
+    Recognition,
+)
 from competenze.assessments.language.schemas import CertificateIn, Levels
 from competenze.common.fields import STRICT_INPUT, Label, Note
 from competenze.frameworks.catalogue import CefrLevel, DigCompCode
 from competenze.participants.schemas import PastDate
-from competenze.plans.rules import PlanAction, PlanStatus, ReferralAction, ReferralStatus, StepAction, StepStatus
+from competenze.plans.rules import (
+    PlanAction,
+    PlanStatus,
+    ReferralAction,
+    ReferralStatus,
+    StepAction,
+    StepStatus,
+)
 
 
 class StepKind(StrEnum):

@@ -17,7 +17,16 @@ from competenze.participants.models import Participant
 from competenze.plans import history, outcomes, rules
 from competenze.plans.models import PlanStep, Referral, TransitionPlan
 from competenze.plans.schemas import (
-    PlanCreate, PlanOut, PlanSummary, PlanTransition, PlanUpdate, StepCreate, StepKind, StepTransition, StepUpdate)
+    PlanCreate,
+    PlanOut,
+    PlanSummary,
+    PlanTransition,
+    PlanUpdate,
+    StepCreate,
+    StepKind,
+    StepTransition,
+    StepUpdate,
+)
 from competenze.plans.views import plan_out, plan_summary, state_of, steps_of
 
 

@@ -15,7 +15,13 @@ from competenze.organisations.models import Organisation
 from competenze.participants.models import Participant
 from competenze.plans import rules
 from competenze.plans.models import PlanStep, Referral, TransitionPlan
-from competenze.plans.schemas import PlanOut, PlanSummary, ReferralOut, StepOut, TargetOut
+from competenze.plans.schemas import (
+    PlanOut,
+    PlanSummary,
+    ReferralOut,
+    StepOut,
+    TargetOut,
+)
 
 
 def steps_of(session: Session, plan_id: uuid.UUID) -> list[PlanStep]:

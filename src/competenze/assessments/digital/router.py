@@ -3,13 +3,20 @@
 from fastapi import APIRouter, Response
 
 from competenze.assessments.digital import service
-from competenze.assessments.digital.schemas import DigitalAssessmentCreate, DigitalAssessmentOut, DigitalProfile
+from competenze.assessments.digital.schemas import (
+    DigitalAssessmentCreate,
+    DigitalAssessmentOut,
+    DigitalProfile,
+)
 from competenze.auth.dependencies import Access
 from competenze.common.idempotency import IdempotencyKeyHeader, create_once
 from competenze.db import SessionDep
 from competenze.errors import problem_responses
 from competenze.participants.dependencies import (
-    ReferralVisibleParticipant, VisibleParticipant, WritableParticipant)
+    ReferralVisibleParticipant,
+    VisibleParticipant,
+    WritableParticipant,
+)
 from competenze.participants.visibility import reading
 
 router = APIRouter(prefix="/api/v1/participants/{participant_id}", tags=["digital"],

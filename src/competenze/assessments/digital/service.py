@@ -9,7 +9,12 @@ from competenze.assessments import records
 from competenze.assessments.digital import scoring
 from competenze.assessments.digital.models import DigitalAssessment
 from competenze.assessments.digital.schemas import (
-    AreaLevel, CompetenceLevel, DigitalAssessmentCreate, DigitalAssessmentOut, DigitalProfile)
+    AreaLevel,
+    CompetenceLevel,
+    DigitalAssessmentCreate,
+    DigitalAssessmentOut,
+    DigitalProfile,
+)
 from competenze.assessments.evidence import Method, Observation, current, live
 from competenze.audit.service import AccessContext
 from competenze.frameworks.catalogue import digcomp, questionnaire

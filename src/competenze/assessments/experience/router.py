@@ -9,16 +9,32 @@ from pydantic import BaseModel
 from competenze.assessments import records
 from competenze.assessments.experience import service
 from competenze.assessments.experience.schemas import (
-    DrivingLicencesOut, DrivingLicencesSheet, EducationCreate, EducationOut, EducationUpdate, ExpectationsOut,
-    ExpectationsSheet, LiteracyOut, LiteracySheet, SkillClaimCreate, SkillClaimOut, SkillsGap,
-    WorkExperienceCreate, WorkExperienceOut, WorkExperienceUpdate)
+    DrivingLicencesOut,
+    DrivingLicencesSheet,
+    EducationCreate,
+    EducationOut,
+    EducationUpdate,
+    ExpectationsOut,
+    ExpectationsSheet,
+    LiteracyOut,
+    LiteracySheet,
+    SkillClaimCreate,
+    SkillClaimOut,
+    SkillsGap,
+    WorkExperienceCreate,
+    WorkExperienceOut,
+    WorkExperienceUpdate,
+)
 from competenze.auth.dependencies import Access
 from competenze.common.etag import IfMatch, etag_for, require_if_match, set_etag
 from competenze.common.idempotency import IdempotencyKeyHeader, create_once
 from competenze.db import SessionDep
 from competenze.errors import problem_responses
 from competenze.participants.dependencies import (
-    ReferralVisibleParticipant, VisibleParticipant, WritableParticipant)
+    ReferralVisibleParticipant,
+    VisibleParticipant,
+    WritableParticipant,
+)
 from competenze.participants.visibility import reading
 
 router = APIRouter(prefix="/api/v1/participants/{participant_id}", tags=["experience"],

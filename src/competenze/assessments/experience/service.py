@@ -9,11 +9,27 @@ from sqlmodel import Session, col
 from competenze.assessments import records
 from competenze.assessments.evidence import Method, live
 from competenze.assessments.experience import gap
-from competenze.assessments.experience.models import Education, ParticipantSheet, SkillClaim, WorkExperience
+from competenze.assessments.experience.models import (
+    Education,
+    ParticipantSheet,
+    SkillClaim,
+    WorkExperience,
+)
 from competenze.assessments.experience.schemas import (
-    DrivingLicencesSheet, EducationCreate, EducationOut, EducationUpdate, ExpectationsSheet, GapSkill,
-    LiteracySheet, SkillClaimCreate, SkillClaimOut, SkillsGap, WorkExperienceCreate, WorkExperienceOut,
-    WorkExperienceUpdate)
+    DrivingLicencesSheet,
+    EducationCreate,
+    EducationOut,
+    EducationUpdate,
+    ExpectationsSheet,
+    GapSkill,
+    LiteracySheet,
+    SkillClaimCreate,
+    SkillClaimOut,
+    SkillsGap,
+    WorkExperienceCreate,
+    WorkExperienceOut,
+    WorkExperienceUpdate,
+)
 from competenze.audit.service import AccessContext
 from competenze.common.time import utcnow
 from competenze.errors import InvalidInput, field_error

@@ -4,13 +4,19 @@ from fastapi import APIRouter, Response
 
 from competenze.assessments.language import service
 from competenze.assessments.language.schemas import (
-    LanguageAssessmentCreate, LanguageAssessmentOut, LanguageProfile)
+    LanguageAssessmentCreate,
+    LanguageAssessmentOut,
+    LanguageProfile,
+)
 from competenze.auth.dependencies import Access
 from competenze.common.idempotency import IdempotencyKeyHeader, create_once
 from competenze.db import SessionDep
 from competenze.errors import problem_responses
 from competenze.participants.dependencies import (
-    ReferralVisibleParticipant, VisibleParticipant, WritableParticipant)
+    ReferralVisibleParticipant,
+    VisibleParticipant,
+    WritableParticipant,
+)
 from competenze.participants.visibility import reading
 
 router = APIRouter(prefix="/api/v1/participants/{participant_id}", tags=["languages"],

@@ -10,7 +10,13 @@ from competenze.assessments.evidence import Method
 from competenze.assessments.provenance import ProvenanceIn, ProvenanceOut
 from competenze.common.codes import LanguageCode
 from competenze.common.fields import STRICT_INPUT, Label
-from competenze.frameworks.catalogue import CefrLevel, CefrSkill, CertificateType, cefr, italian_certificates
+from competenze.frameworks.catalogue import (
+    CefrLevel,
+    CefrSkill,
+    CertificateType,
+    cefr,
+    italian_certificates,
+)
 from competenze.participants.schemas import PastDate
 
 Levels = Annotated[dict[CefrSkill, CefrLevel], Field(max_length=7, description=(

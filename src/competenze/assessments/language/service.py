@@ -1,6 +1,7 @@
 """Language assessment use-cases: record one (immutable), read the history, derive the profile."""
 
 import uuid
+from dataclasses import replace
 
 from sqlmodel import Session, col
 
@@ -9,8 +10,14 @@ from competenze.assessments.evidence import Method, live
 from competenze.assessments.language import rules
 from competenze.assessments.language.models import LanguageAssessment
 from competenze.assessments.language.schemas import (
-    CertificateOut, LanguageAssessmentCreate, LanguageAssessmentOut, LanguageProfile, LanguageStandingOut,
-    MilestoneOut, SkillLevel)
+    CertificateOut,
+    LanguageAssessmentCreate,
+    LanguageAssessmentOut,
+    LanguageProfile,
+    LanguageStandingOut,
+    MilestoneOut,
+    SkillLevel,
+)
 from competenze.audit.service import AccessContext
 from competenze.frameworks.catalogue import cefr, milestones
 from competenze.participants.models import Participant
@@ -61,21 +68,30 @@ def rule_input(rows: list[LanguageAssessment]) -> list[rules.LanguageRecord]:
         certificate_level=r.certificate_level) for r in live(rows)]
 
 
-def profile(session: Session, ctx: AccessContext, participant: Participant) -> LanguageProfile:
-    rows = records.history(session, ctx, participant, LanguageAssessment, col(LanguageAssessment.recorded_at),
-                           action="profile")
+def picture(rows: list[LanguageAssessment], participant: Participant
+            ) -> tuple[list[rules.LanguageStanding], list[rules.MilestoneStatus]]:
+    """Current standing per language (mother tongues first) and the Italian milestones: what
+    the language profile shows and a dossier freezes."""
     evidence = rule_input(rows)
     standings = rules.standings(evidence)
     # Mother tongues declared on the profile count even before anyone records an assessment.
     for code in participant.mother_tongues:
-        if code not in standings:
-            standings[code] = rules.LanguageStanding(code, True)
+        standing = standings.get(code, rules.LanguageStanding(code, True))
+        standings[code] = replace(standing, mother_tongue=True)
+    ordered = sorted(standings.values(), key=lambda s: (not s.mother_tongue, s.language))
+    return ordered, rules.italian_milestones(evidence)
+
+
+def profile(session: Session, ctx: AccessContext, participant: Participant) -> LanguageProfile:
+    rows = records.history(session, ctx, participant, LanguageAssessment, col(LanguageAssessment.recorded_at),
+                           action="profile")
+    standings, statuses = picture(rows, participant)
     languages = [LanguageStandingOut(
-        language=s.language, mother_tongue=s.mother_tongue or s.language in participant.mother_tongues,
+        language=s.language, mother_tongue=s.mother_tongue,
         skills={skill: SkillLevel(level=o.value, assessment_id=o.assessment_id, method=o.method,
                                   assessed_on=o.assessed_on) for skill, o in s.skills.items()})
-        for s in sorted(standings.values(), key=lambda s: (not s.mother_tongue, s.language))]
+        for s in standings]
     labels = {m.code: m.label for m in milestones()}
     return LanguageProfile(languages=languages, italian_milestones=[
         MilestoneOut(code=m.code, label=labels[m.code], required_level=m.required_level, status=m.status,
-                     evidence=m.evidence, gap=m.gap) for m in rules.italian_milestones(evidence)])
+                     evidence=m.evidence, gap=m.gap) for m in statuses])

@@ -20,7 +20,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from competenze.common.text import fold
-from competenze.frameworks.esco.models import EscoConcept, EscoLabel, EscoRelation, EscoTerm
+from competenze.frameworks.esco.models import (
+    EscoConcept,
+    EscoLabel,
+    EscoRelation,
+    EscoTerm,
+)
 
 BATCH = 1000
 ESCO_URI = re.compile(r"^http://data\.europa\.eu/esco/(occupation|skill)/[A-Za-z0-9-]{1,100}$")

@@ -9,7 +9,12 @@ from sqlmodel import Session, col
 
 from competenze.errors import NotFound, field_error
 from competenze.frameworks.esco.importer import MAX_TERM, terms_of
-from competenze.frameworks.esco.models import EscoConcept, EscoLabel, EscoRelation, EscoTerm
+from competenze.frameworks.esco.models import (
+    EscoConcept,
+    EscoLabel,
+    EscoRelation,
+    EscoTerm,
+)
 
 MAX_WORDS = 6
 CANDIDATES = 1500
