@@ -32,10 +32,13 @@ def retry_after(session: Session, key: str, *, limit: int, window_seconds: int) 
 
 def count(session: Session, key: str, *, window_seconds: int) -> int:
     """Add one to `key`'s current window and return the new total."""
-    window = timedelta(seconds=window_seconds)
     # FOR UPDATE serialises concurrent increments on PostgreSQL; SQLite transactions here
     # are BEGIN IMMEDIATE and already serialised.
     row = session.get(RateLimitBucket, key, with_for_update=True, populate_existing=True)
+    return _bump(session, key, row, timedelta(seconds=window_seconds))
+
+
+def _bump(session: Session, key: str, row: RateLimitBucket | None, window: timedelta) -> int:
     now = utcnow()
     if row is None:
         row = RateLimitBucket(key=key, window_start=now, count=1)
@@ -61,11 +64,14 @@ def reset(session: Session, key: str) -> None:
 
 
 def enforce(session: Session, key: str, *, limit: int, window_seconds: int, message: str) -> None:
-    """Count one more event for `key`, or answer 429 when its window is used up.
+    """Count one more event for `key`, or answer 429 when its window is used up (then nothing
+    is counted). One locked read of the bucket, as this runs on every dossier pull.
     `message` may name {limit} and {wait}."""
     from competenze.errors import TooManyRequests
 
-    wait = retry_after(session, key, limit=limit, window_seconds=window_seconds)
-    if wait is not None:
+    window = timedelta(seconds=window_seconds)
+    row = session.get(RateLimitBucket, key, with_for_update=True, populate_existing=True)
+    if _live(row, window) is not None and row.count >= limit:
+        wait = max(1, math.ceil((row.window_start + window - utcnow()).total_seconds()))
         raise TooManyRequests(message.format(limit=limit, wait=wait), retry_after=wait)
-    count(session, key, window_seconds=window_seconds)
+    _bump(session, key, row, window)

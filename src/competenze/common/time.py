@@ -19,6 +19,11 @@ def today() -> date:
     return utcnow().date()
 
 
+def iso_z(moment: datetime) -> str:
+    """A UTC moment as ISO 8601 with 'Z', to the second (as credentials write it)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 @contextmanager
 def frozen(at: datetime) -> Iterator[None]:
     """Run with the clock stopped at `at` (timezone-aware)."""

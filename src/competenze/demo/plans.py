@@ -90,8 +90,7 @@ def seed_plans(session: Session, seeded: dict[str, Participant], orgs: dict[str,
         for kind, title, due, extra, referral, _ in steps:
             out = service.add_step(session, ctx, participant, plan, StepCreate(
                 kind=kind, title=title, due_date=today() + timedelta(days=due), **extra))
-            created.append(out.steps[-1].id if out.steps[-1].title == title else
-                           next(s.id for s in out.steps if s.title == title))
+            created.append(next(s.id for s in out.steps if s.title == title))
             if referral is not None:
                 recipient = orgs[referral[0]]
                 consents.give(session, ctx, participant, ConsentCreate(

@@ -16,6 +16,7 @@ from competenze.audit import service as audit
 from competenze.audit.service import AccessContext
 from competenze.auth.keys import KeyRing
 from competenze.common import ratelimit
+from competenze.common.time import iso_z
 from competenze.config import Settings
 from competenze.dossiers import document, negotiation, signing, status
 from competenze.dossiers.canonical import canonical_bytes
@@ -45,7 +46,7 @@ def status_list_response(session: Session, settings: Settings, keys: KeyRing, li
     issuer = settings.issuer.rstrip("/")
     credential = status.list_credential(
         list_url=f"{issuer}/api/v1/status-lists/{row.id}", issuer=_issuer(settings), purpose=row.purpose,
-        bits=row.bits, valid_from=row.updated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        bits=row.bits, valid_from=iso_z(row.updated_at),
         context=[document.CREDENTIALS_V2])
     payload = canonical_bytes(credential)
     etag = f'"{hashlib.sha256(payload).hexdigest()[:32]}-{media.split("/")[1]}"'

@@ -92,7 +92,7 @@ def get_dossier(request: Request, principal: Puller, ctx: Access, dossier_id: uu
     variant = {negotiation.XML: locale, negotiation.PDF: lang or dossier.language}.get(media, "")
     etag = '"' + hashlib.sha256(f"{dossier.sha256}|{media}|{variant}|{state.status}".encode()).hexdigest()[:32] + '"'
     headers = {**PRIVATE, "ETag": etag, "Vary": "Accept"}
-    service.record_pull(session, ctx, dossier, media.split("/")[1].replace("+", "_").replace("vc_jwt", "vc+jwt"))
+    service.record_pull(session, ctx, dossier, media.split("/")[1])
     if if_none_match and etag in [tag.strip() for tag in if_none_match.split(",")]:
         return Response(status_code=304, headers=headers)
     settings = request.app.state.settings

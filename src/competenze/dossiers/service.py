@@ -15,7 +15,7 @@ from competenze.audit.service import AccessContext
 from competenze.auth.keys import KeyRing
 from competenze.auth.principals import Principal
 from competenze.common.pagination import decode_cursor, encode_cursor
-from competenze.common.time import utcnow
+from competenze.common.time import iso_z, utcnow
 from competenze.config import Settings
 from competenze.dossiers import collect, document, signing, status, status_lists
 from competenze.dossiers.canonical import canonical_bytes
@@ -32,10 +32,6 @@ from competenze.participants.models import Participant
 from competenze.participants.visibility import dossier_filter
 
 CONTEXT_PATH = "/contexts/competenze/v1"
-
-
-def _iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _subject_id(session: Session, participant: Participant) -> str:
@@ -82,7 +78,7 @@ def issue(session: Session, ctx: AccessContext, settings: Settings, ring: KeyRin
     credential = document.credential(collect.snapshot(session, participant), document.Issuance(
         dossier_id=str(dossier_id), subject_id=_subject_id(session, participant), profile=data.profile,
         version=version, issuer_url=issuer, organisation_id=str(organisation.id), organisation_name=organisation.name,
-        valid_from=_iso(now), valid_until=_iso(valid_until) if valid_until else None,
+        valid_from=iso_z(now), valid_until=iso_z(valid_until) if valid_until else None,
         context_url=f"{issuer}{CONTEXT_PATH}", status_entries=entries))
     payload = canonical_bytes(credential)
     key = ring.current
@@ -125,8 +121,16 @@ def revoke(session: Session, ctx: AccessContext, settings: Settings, dossier: Do
     return out(settings, dossier, state, owner=True)
 
 
+# An organisation's kind is fixed when it is created (no route changes it), so each process
+# looks it up once instead of on every pull.
+_KINDS: dict[uuid.UUID, str] = {}
+
+
 def _recipient_kind(session: Session, principal: Principal) -> str:
-    return session.get(Organisation, principal.organisation_id).kind
+    kind = _KINDS.get(principal.organisation_id)
+    if kind is None:
+        kind = _KINDS[principal.organisation_id] = session.get(Organisation, principal.organisation_id).kind
+    return kind
 
 
 def visible(session: Session, principal: Principal, dossier_id: uuid.UUID) -> tuple[Dossier, DossierState, bool]:
