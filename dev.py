@@ -70,7 +70,7 @@ def install(profile: str) -> None:
 # Debian packages the test suite drives as real outside tools: poppler-utils gives pdftotext
 # (the PDF tests read what a user would copy out of the dossier), chromium the real browser
 # the page tests drive through Playwright.
-SYSTEM_TOOLS = {"pdftotext": "poppler-utils", "chromium": "chromium"}
+SYSTEM_TOOLS = {"pdftotext": "poppler-utils", "chromium": "chromium", "zbarimg": "zbar-tools"}
 
 
 def ensure_system_tools() -> None:

@@ -9,7 +9,7 @@ PURE_MODULES = ["audit/chain.py", "common/text.py", "participants/fiscal_code.py
                 "assessments/evidence.py", "assessments/language/rules.py", "assessments/digital/scoring.py",
                 "assessments/experience/gap.py", "plans/rules.py", "dossiers/canonical.py", "dossiers/document.py",
                 "dossiers/status.py", "dossiers/negotiation.py", "dossiers/europass.py", "dossiers/europass_codes.py",
-                "dossiers/pdf.py", "dossiers/pdf_text.py"]
+                "dossiers/pdf.py", "dossiers/pdf_text.py", "dossiers/pdf_qr.py"]
 FRAMEWORKS = ("fastapi", "starlette", "sqlmodel", "sqlalchemy", "jose")
 JOSE_ALLOWED = {"auth/tokens.py", "dossiers/signing.py"}
 

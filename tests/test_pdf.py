@@ -51,6 +51,20 @@ def test_every_supported_language_carries_name_levels_and_dossier_id(language):
     assert "https://competenze.example/verify/abc" in text
 
 
+@pytest.mark.parametrize("language", ["it", "ar"])
+def test_the_qr_code_scans_to_the_verification_page(language, tmp_path):
+    # As a phone would: the first page as an image, read by a QR decoder (zbar).
+    url = "https://competenze.example.it/verify/Zq3-_x8bQ2WnY7uT1kLm0pAs9dFgHjKl"
+    (tmp_path / "dossier.pdf").write_bytes(render(credential(), language=language, verify_url=url,
+                                                  dossier_id=DOSSIER_ID))
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(tmp_path / "dossier.pdf"),
+                    str(tmp_path / "page")], check=True)
+    [image] = tmp_path.glob("page*.png")
+    scanned = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(image)],
+                             capture_output=True, text=True, check=True).stdout.split()
+    assert scanned == [url]
+
+
 def test_the_second_language_is_really_there():
     text = text_of(render(credential(), language="uk", verify_url="https://x/v/1", dossier_id=DOSSIER_ID))
     assert catalogue()["labels"]["section_languages"]["uk"] in text  # "Мови", in Cyrillic

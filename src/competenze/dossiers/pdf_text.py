@@ -7,7 +7,7 @@ order (python-bidi) first. Pure: no web or database imports.
 """
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from gettext import translation
 from importlib import resources
 from pathlib import Path
@@ -79,13 +79,6 @@ def _runs(shown: str) -> list[tuple[str, str]]:
     return [(script or "latin", text) for script, text in runs]
 
 
-def _visual(text: str) -> str:
-    """Arabic script in shaped, visual (left-to-right drawing) order; others unchanged."""
-    if _script(text) != "arabic":
-        return text
-    return get_display(arabic_reshaper.reshape(text))
-
-
 @cache
 def _country_names(language: str):
     try:
@@ -94,6 +87,10 @@ def _country_names(language: str):
         return lambda name: name
 
 
+# A dossier asks for the same few codes over and over (every education and job entry names a
+# country), each time a pycountry index lookup and a gettext one. Codes come from user data,
+# hence the bound.
+@lru_cache(maxsize=1024)
 def country(code: str | None, language: str = "it") -> str:
     if not code:
         return ""
@@ -109,6 +106,7 @@ def _language_names(language: str):
         return lambda name: name
 
 
+@lru_cache(maxsize=1024)
 def language_name(code: str, language: str = "it") -> str:
     found = pycountry.languages.get(alpha_2=code) if len(code) == 2 else pycountry.languages.get(alpha_3=code)
     return _language_names(language)(found.name) if found else code
@@ -118,17 +116,38 @@ def font(script: str, bold: bool = False) -> str:
     return fonts()[script][1 if bold else 0]
 
 
+# What draws a string, measured once. A dossier repeats the same words and labels on every
+# page and every render (labels, section titles, country names), and each measure walks the
+# string through the font's width table; Arabic script also goes through arabic-reshaper,
+# whose every call re-reads its configparser settings, and python-bidi. Keys are user text,
+# so the caches are bounded (a few thousand short strings, a few MB at most).
+@lru_cache(maxsize=4096)
+def _visual(text: str) -> str:
+    """Arabic script in shaped, visual (left-to-right drawing) order; others unchanged."""
+    if _script(text) != "arabic":
+        return text
+    return get_display(arabic_reshaper.reshape(text))
+
+
+@lru_cache(maxsize=8192)
+def _layout(text: str, size: float, bold: bool) -> tuple[tuple[tuple[str, str, float], ...], float]:
+    """((font, piece, width), ...) in drawing order, and the total width."""
+    runs = tuple((font(script, bold), piece, pdfmetrics.stringWidth(piece, font(script, bold), size))
+                 for script, piece in _runs(_visual(text)))
+    return runs, sum(run[2] for run in runs)
+
+
 def width(text: str, size: float, bold: bool = False) -> float:
-    return sum(pdfmetrics.stringWidth(piece, font(script, bold), size) for script, piece in _runs(_visual(text)))
+    return _layout(text, size, bold)[1]
 
 
 def draw(canvas: Canvas, x: float, y: float, text: str, size: float, *, bold: bool = False,
          right: bool = False) -> None:
     """Draw `text` at (x, y), or ending at x when `right`, one run per script."""
-    runs = _runs(_visual(text))
+    runs, total = _layout(text, size, bold)
     if right:
-        x -= sum(pdfmetrics.stringWidth(piece, font(script, bold), size) for script, piece in runs)
-    for script, piece in runs:
-        canvas.setFont(font(script, bold), size)
+        x -= total
+    for name, piece, advance in runs:
+        canvas.setFont(name, size)
         canvas.drawString(x, y, piece)
-        x += pdfmetrics.stringWidth(piece, font(script, bold), size)
+        x += advance
