@@ -79,6 +79,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(SQLiteTurnMiddleware)
     app.add_middleware(RequestContextMiddleware)  # outermost: every response has an id
 
+    # Routing tries routers in order: dossiers first, because CPI systems pull them all day.
+    app.include_router(dossiers_router)
     app.include_router(auth_router)
     app.include_router(organisations_router)
     app.include_router(participants_router)
@@ -86,7 +88,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(digital_router)
     app.include_router(experience_router)
     app.include_router(plans_router)
-    app.include_router(dossiers_router)
     app.include_router(frameworks_router)
     app.include_router(pages_router)
 

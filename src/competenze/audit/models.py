@@ -26,4 +26,4 @@ class AuditEvent(SQLModel, table=True):
     purpose: str = Field(sa_column=Column(String(40), nullable=False))
     request_id: str = Field(sa_column=Column(String(64), nullable=False))
     prev_hash: str = Field(sa_column=Column(String(64), nullable=False))
-    hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    hash: str = Field(sa_column=Column(String(64), nullable=False))

@@ -5,6 +5,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import insert, text
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from competenze.audit.chain import (
@@ -16,6 +17,7 @@ from competenze.audit.chain import (
 )
 from competenze.audit.models import AuditEvent
 from competenze.common.time import utcnow
+from competenze.db import AnyConnection, Prepared
 
 CHAIN_LOCK_ID = 7_265_100  # any constant; names the PostgreSQL advisory lock of the chain
 
@@ -36,19 +38,33 @@ class AccessContext:
         return f"{self.actor_type}:{self.actor_id}"
 
 
-def _chain_head(session: Session) -> str:
-    if session.get_bind().dialect.name == "postgresql":
+# Every request appends to the log: built once, run as prepared statements (db.Prepared).
+_LOCK_CHAIN = Prepared(text("SELECT pg_advisory_xact_lock(:id)"))
+_HEAD = Prepared(sa_select(AuditEvent.__table__.c.hash).order_by(AuditEvent.__table__.c.seq.desc()).limit(1))
+_APPEND = Prepared(insert(AuditEvent.__table__), column_keys=[*HASHED_FIELDS, "prev_hash", "hash"])
+
+
+def _chain_head(connection: AnyConnection) -> str:
+    if connection.dialect.name == "postgresql":
         # Serialise appends across processes; released at commit or rollback. SQLite needs
         # nothing here: its transactions are BEGIN IMMEDIATE (see db.py).
-        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": CHAIN_LOCK_ID})
-    last = session.exec(select(AuditEvent.hash).order_by(col(AuditEvent.seq).desc()).limit(1)).first()
-    return last or GENESIS
+        _LOCK_CHAIN.rows(connection, id=CHAIN_LOCK_ID)
+    head = _HEAD.first(connection)
+    return head[0] if head else GENESIS
 
 
 def record(session: Session, ctx: AccessContext, action: str, *, object_type: str,
            object_id: object = None, participant_ids: Sequence[uuid.UUID | None] = (None,)) -> None:
     """Append one event per participant concerned (one with no participant by default)."""
-    prev = _chain_head(session)
+    session.flush()  # whatever the request wrote before comes first
+    append(session.connection(), ctx, action, object_type=object_type, object_id=object_id,
+           participant_ids=participant_ids)
+
+
+def append(connection: AnyConnection, ctx: AccessContext, action: str, *, object_type: str,
+           object_id: object = None, participant_ids: Sequence[uuid.UUID | None] = (None,)) -> None:
+    """record() for a request that works on a Connection, without the ORM."""
+    prev = _chain_head(connection)
     now = utcnow()
     rows = []
     for participant_id in participant_ids:
@@ -61,9 +77,8 @@ def record(session: Session, ctx: AccessContext, action: str, *, object_type: st
         digest = event_hash(prev, fields)
         rows.append({**fields, "prev_hash": prev, "hash": digest})
         prev = digest
-    session.flush()  # whatever the request wrote before comes first
-    # One multi-row INSERT: a page of 200 dossiers is 200 events, in chain order.
-    session.execute(insert(AuditEvent), rows)
+    # One multi-row statement: a page of 200 dossiers is 200 events, in chain order.
+    _APPEND.many(connection, rows)
 
 
 def _rows(session: Session, batch: int = 5000) -> Iterator[tuple[int, str, str, dict]]:

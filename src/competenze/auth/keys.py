@@ -13,6 +13,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -65,7 +66,8 @@ class SigningKey:
     created_at: str
     private_pem: str
 
-    @property
+    # Derived once per key object: parsing a PEM costs more than checking a signature.
+    @cached_property
     def public_pem(self) -> str:
         return public_pem(self.private_pem)
 

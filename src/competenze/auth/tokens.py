@@ -9,7 +9,9 @@ Verification is deliberately narrow (DESIGN.md §7, RFC 8725 best practices):
 - tokens longer than MAX_TOKEN_BYTES are rejected before parsing.
 """
 
+import threading
 import uuid
+from collections import OrderedDict
 from datetime import timedelta
 from typing import Any
 
@@ -47,9 +49,52 @@ def issue_access_token(ring: KeyRing, *, issuer: str, audience: str, subject: st
                       headers={"kid": key.kid, "typ": ACCESS_TOKEN_TYPE})
 
 
+class _Verified:
+    """Tokens whose signature and fixed claims already checked out, by token text.
+
+    A machine client sends the same token with every request for its lifetime, and
+    checking an ES256 signature (with the key parsed from PEM) is most of what
+    authenticating costs. A token's signature and claims cannot change, so a verified one
+    is remembered, bounded and least-recently-used first out; the time claims are still
+    checked on every use, and a remembered token stops working as soon as its key leaves
+    the key ring. Only successes are remembered: a forged token is re-checked every time.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size, self._lock = size, threading.Lock()
+        self._entries: OrderedDict[tuple[str, str, str], tuple[str, dict[str, Any]]] = OrderedDict()
+
+    def get(self, key: tuple[str, str, str]) -> tuple[str, dict[str, Any]] | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str, str], kid: str, claims: dict[str, Any]) -> None:
+        with self._lock:
+            self._entries[key] = (kid, claims)
+            if len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
+_verified = _Verified()
+
+
 def verify_access_token(ring: KeyRing, token: str, *, issuer: str, audience: str) -> dict[str, Any]:
     if len(token) > MAX_TOKEN_BYTES:
         raise InvalidToken("token too large")
+    remembered = _verified.get((token, issuer, audience))
+    if remembered is not None and ring.get(remembered[0]) is not None:
+        return _check_times(remembered[1])
+    kid, claims = _verify_signature_and_claims(ring, token, issuer=issuer, audience=audience)
+    _check_times(claims)
+    _verified.put((token, issuer, audience), kid, claims)
+    return claims
+
+
+def _verify_signature_and_claims(ring: KeyRing, token: str, *, issuer: str,
+                                 audience: str) -> tuple[str, dict[str, Any]]:
     if token.count(".") != 2:
         raise InvalidToken("not a compact JWS")
     try:
@@ -82,6 +127,10 @@ def verify_access_token(ring: KeyRing, token: str, *, issuer: str, audience: str
         raise InvalidToken(str(exc)) from None
     if claims.get("token_use") not in (USER_ACCESS, CLIENT_ACCESS):
         raise InvalidToken("not an access token")
+    return kid, claims
+
+
+def _check_times(claims: dict[str, Any]) -> dict[str, Any]:
     now = int(utcnow().timestamp())
     times = [claims.get(name) for name in ("exp", "iat", "nbf")]
     if not all(isinstance(t, int) for t in times[:2]) or not isinstance(times[2], (int, type(None))):

@@ -8,11 +8,17 @@ commits the count instead of rolling it back (see db.get_session).
 import math
 from datetime import timedelta
 
+from functools import cache
+
+from sqlalchemy import bindparam, case
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from competenze.common.models import RateLimitBucket
 from competenze.common.time import utcnow
+from competenze.db import AnyConnection, Prepared
 
 
 def _live(row: RateLimitBucket | None, window: timedelta) -> RateLimitBucket | None:
@@ -63,15 +69,33 @@ def reset(session: Session, key: str) -> None:
         session.flush()
 
 
-def enforce(session: Session, key: str, *, limit: int, window_seconds: int, message: str) -> None:
-    """Count one more event for `key`, or answer 429 when its window is used up (then nothing
-    is counted). One locked read of the bucket, as this runs on every dossier pull.
-    `message` may name {limit} and {wait}."""
+@cache
+def _upsert(dialect: str) -> Prepared:
+    # Runs on every dossier pull: built once per database kind, run as a prepared statement.
+    table = RateLimitBucket.__table__
+    now = bindparam("now", type_=table.c.window_start.type)
+    stale = table.c.window_start <= bindparam("cutoff", type_=table.c.window_start.type)
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    return Prepared(insert(table).values(key=bindparam("key"), window_start=now, count=1).on_conflict_do_update(
+        index_elements=[table.c.key], set_={
+            "count": case((stale, 1), else_=table.c.count + 1),
+            "window_start": case((stale, now), else_=table.c.window_start),
+        }).returning(table.c.count, table.c.window_start))
+
+
+def enforce(connection: AnyConnection, key: str, *, limit: int, window_seconds: int, message: str) -> None:
+    """Count one more event for `key`, or answer 429 when its window is used up (the error
+    rolls the count back, so nothing is counted then). `message` may name {limit} and {wait}.
+
+    One statement, as this runs on every dossier pull: an INSERT ... ON CONFLICT DO UPDATE
+    that starts a new window when the stored one is over, and returns the new count. Both
+    engines run it atomically, so concurrent processes never lose a count.
+    """
     from competenze.errors import TooManyRequests
 
-    window = timedelta(seconds=window_seconds)
-    row = session.get(RateLimitBucket, key, with_for_update=True, populate_existing=True)
-    if _live(row, window) is not None and row.count >= limit:
-        wait = max(1, math.ceil((row.window_start + window - utcnow()).total_seconds()))
+    now = utcnow()
+    counted, window_start = _upsert(connection.dialect.name).first(
+        connection, key=key, now=now, cutoff=now - timedelta(seconds=window_seconds))
+    if counted > limit:
+        wait = max(1, math.ceil((window_start + timedelta(seconds=window_seconds) - now).total_seconds()))
         raise TooManyRequests(message.format(limit=limit, wait=wait), retry_after=wait)
-    _bump(session, key, row, window)

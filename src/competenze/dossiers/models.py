@@ -56,10 +56,13 @@ class DossierState(SQLModel, table=True):
     """What happened to a dossier since it was issued; changed_at orders the pull list."""
 
     __tablename__ = "dossier_state"
-    __table_args__ = (Index("ix_dossier_state_changed", "changed_at", "dossier_id"),)
+    # ix_dossier_state_current: issuing a version finds the one it supersedes (the valid one
+    # of that participant and profile) in one index lookup, however many versions exist.
+    __table_args__ = (Index("ix_dossier_state_changed", "changed_at", "dossier_id"),
+                      Index("ix_dossier_state_current", "participant_id", "profile", "status"))
 
     dossier_id: uuid.UUID = Field(sa_column=Column(Uuid, ForeignKey("dossier.id"), primary_key=True))
-    participant_id: uuid.UUID = Field(sa_column=Column(Uuid, ForeignKey("participant.id"), nullable=False, index=True))
+    participant_id: uuid.UUID = Field(sa_column=Column(Uuid, ForeignKey("participant.id"), nullable=False))
     profile: str = Field(sa_column=Column(String(10), nullable=False))
     status: str = Field(sa_column=Column(String(12), nullable=False))  # valid | superseded | revoked
     superseded_by_id: uuid.UUID | None = Field(default=None, sa_column=Column(Uuid))

@@ -60,7 +60,7 @@ def status_list_response(session: Session, settings: Settings, keys: KeyRing, li
 
 
 def throttle(request: Request, session: Session, *, scale: int) -> None:
-    ratelimit.enforce(session, f"verify:{scale}:{request.client.host if request.client else 'unknown'}",
+    ratelimit.enforce(session.connection(), f"verify:{scale}:{request.client.host if request.client else 'unknown'}",
                       limit=request.app.state.settings.verify_requests_per_minute * scale, window_seconds=60,
                       message="Too many verifications from your address; try again in {wait} seconds.")
 

@@ -9,7 +9,9 @@ never from key material the token carries.
 import base64
 import json
 
-from jose import jws
+from functools import lru_cache
+
+from jose import jwk, jws
 from jose.exceptions import JOSEError
 
 from competenze.auth.keys import KeyRing, SigningKey
@@ -32,8 +34,16 @@ class BadSignature(Exception):
     """The signature does not match the content: altered or forged."""
 
 
+@lru_cache(maxsize=16)
+def _jose_key(kid: str, private_pem: str) -> jwk.Key:
+    # Parsing a PEM costs more than an ES256 signature, and python-jose parses the one it is
+    # given on every call: each key is parsed once.
+    return jwk.construct(private_pem, ALGORITHM)
+
+
 def sign(payload: bytes, key: SigningKey) -> str:
-    return jws.sign(payload, key.private_pem, headers={"kid": key.kid, "typ": MEDIA_TYPE}, algorithm=ALGORITHM)
+    return jws.sign(payload, _jose_key(key.kid, key.private_pem), headers={"kid": key.kid, "typ": MEDIA_TYPE},
+                    algorithm=ALGORITHM)
 
 
 def _b64decode(part: str) -> bytes:
