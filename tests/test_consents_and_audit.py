@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
+from competenze.audit.chain import chained, event_hash
 from competenze.audit.models import AuditEvent
 from competenze.audit.service import verify_chain
 from tests.factories import auth, count_rows, create_participant
@@ -113,6 +114,19 @@ def test_audit_table_is_append_only_in_the_database(client, world, engine, state
         with engine.begin() as conn:
             conn.execute(text(statement))
     assert count_rows(engine, AuditEvent) >= 1
+
+
+def test_a_page_of_events_chains_exactly_as_events_one_by_one():
+    # The dossier list appends one event per participant in one go; `audit verify` checks
+    # them with event_hash one at a time, so both must agree byte for byte.
+    fields = {"occurred_at": "2026-11-25T10:00:00+00:00", "actor_type": "client", "actor_id": "c", "organisation_id": None,
+              "action": "dossier.list", "object_type": "dossier", "object_id": None, "participant_id": None,
+              "purpose": "dossier_sharing", "request_id": "r" * 32}
+    participants = [uuid.uuid4() for _ in range(5)]
+    prev = "0" * 64
+    for participant, (link, digest) in zip(participants, chained(prev, fields, participants)):
+        assert link == prev and digest == event_hash(prev, {**fields, "participant_id": participant})
+        prev = digest
 
 
 def _disable_guard(conn, dialect):

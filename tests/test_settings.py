@@ -54,3 +54,31 @@ def test_environment_variables_configure_the_service(monkeypatch, tmp_path):
 def test_missing_signing_key_fails_fast(database_url, tmp_path):
     with pytest.raises(Exception, match="keys generate"):
         create_app(Settings(database_url=database_url, keys_dir=tmp_path / "empty"))
+
+
+def test_the_wal_is_checkpointed_off_the_request_path(tmp_path):
+    # What requests commit lands in the WAL; the checkpointer thread, not a request, copies
+    # it into the database file.
+    import sqlite3
+    import time
+
+    from competenze.db import WalCheckpointer
+
+    path = str(tmp_path / "wal.db")
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    writer.execute("CREATE TABLE t (x BLOB)")
+    writer.executemany("INSERT INTO t VALUES (?)", [(b"x" * 4000,) for _ in range(300)])
+    before = (tmp_path / "wal.db").stat().st_size
+    checkpointer = WalCheckpointer(path, every=0.1)
+    checkpointer.start()
+    try:
+        deadline = time.monotonic() + 5
+        while (tmp_path / "wal.db").stat().st_size < 1_000_000 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        after = (tmp_path / "wal.db").stat().st_size  # measured while the writer is open (closing checkpoints)
+    finally:
+        checkpointer.stop()
+        writer.close()
+    assert before < 100_000 and after >= 1_000_000

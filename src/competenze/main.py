@@ -1,5 +1,6 @@
 """create_app(settings): the one place where the application is assembled."""
 
+import gc
 import logging
 from contextlib import asynccontextmanager
 
@@ -15,7 +16,7 @@ from competenze.assessments.language.router import router as language_router
 from competenze.auth.keys import KeyRing
 from competenze.auth.router import router as auth_router
 from competenze.config import Settings, get_settings
-from competenze.db import make_engine
+from competenze.db import WalCheckpointer, make_engine
 from competenze.dossiers.router import router as dossiers_router
 from competenze.errors import install_error_handlers
 from competenze.frameworks.router import router as frameworks_router
@@ -63,7 +64,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         _refuse_unsafe_production(settings, engine)
+        checkpointer = None
+        if settings.is_sqlite and engine.url.database not in (None, "", ":memory:"):
+            checkpointer = WalCheckpointer(engine.url.database)
+            checkpointer.start()
+        # Everything built at start-up (routes, models, metadata, catalogues) lives as long as
+        # the process: out of the collector's sight, full collections stop walking it again
+        # and again under load.
+        gc.collect()
+        gc.freeze()
         yield
+        if checkpointer is not None:
+            checkpointer.stop()
         engine.dispose()
 
     docs = settings.show_docs

@@ -17,9 +17,32 @@ HASHED_FIELDS = ("occurred_at", "actor_type", "actor_id", "organisation_id", "ac
 
 
 def event_hash(prev_hash: str, fields: dict[str, Any]) -> str:
-    material = [prev_hash] + [_canonical(fields[name]) for name in HASHED_FIELDS]
-    raw = json.dumps(material, separators=(",", ":"), ensure_ascii=False).encode()
-    return hashlib.sha256(raw).hexdigest()
+    """SHA-256 of the compact JSON array [prev_hash, *fields in HASHED_FIELDS order]."""
+    return _digest(prev_hash, [_encoded(fields[name]) for name in HASHED_FIELDS])
+
+
+def chained(prev_hash: str, fields: dict[str, Any], participant_ids: list) -> list[tuple[str, str]]:
+    """(prev_hash, hash) of one event per participant, the other fields shared, in chain
+    order: event_hash one after the other, with the shared fields encoded once (a page of the
+    dossier list is 200 events)."""
+    encoded = [_encoded(fields[name]) for name in HASHED_FIELDS]
+    at = HASHED_FIELDS.index("participant_id")
+    links = []
+    for participant_id in participant_ids:
+        encoded[at] = _encoded(participant_id)
+        digest = _digest(prev_hash, encoded)
+        links.append((prev_hash, digest))
+        prev_hash = digest
+    return links
+
+
+def _encoded(value: Any) -> str:
+    return json.dumps(_canonical(value), ensure_ascii=False)
+
+
+def _digest(prev_hash: str, encoded: list[str]) -> str:
+    # The same bytes as json.dumps([prev_hash, *values], separators=(",", ":"), ensure_ascii=False).
+    return hashlib.sha256(f"[{json.dumps(prev_hash)},{','.join(encoded)}]".encode()).hexdigest()
 
 
 def _canonical(value: Any) -> str | None:

@@ -12,7 +12,7 @@ from competenze.audit.chain import (
     GENESIS,
     HASHED_FIELDS,
     ChainBreak,
-    event_hash,
+    chained,
     first_break,
 )
 from competenze.audit.models import AuditEvent
@@ -64,19 +64,14 @@ def record(session: Session, ctx: AccessContext, action: str, *, object_type: st
 def append(connection: AnyConnection, ctx: AccessContext, action: str, *, object_type: str,
            object_id: object = None, participant_ids: Sequence[uuid.UUID | None] = (None,)) -> None:
     """record() for a request that works on a Connection, without the ORM."""
-    prev = _chain_head(connection)
     now = utcnow()
-    rows = []
-    for participant_id in participant_ids:
-        fields = {"occurred_at": now, "actor_type": ctx.actor_type, "actor_id": ctx.actor_id,
-                  "organisation_id": ctx.organisation_id, "action": action,
-                  "object_type": object_type,
-                  "object_id": None if object_id is None else str(object_id),
-                  "participant_id": participant_id, "purpose": ctx.purpose,
-                  "request_id": ctx.request_id}
-        digest = event_hash(prev, fields)
-        rows.append({**fields, "prev_hash": prev, "hash": digest})
-        prev = digest
+    fields = {"occurred_at": now, "actor_type": ctx.actor_type, "actor_id": ctx.actor_id,
+              "organisation_id": ctx.organisation_id, "action": action, "object_type": object_type,
+              "object_id": None if object_id is None else str(object_id), "participant_id": None,
+              "purpose": ctx.purpose, "request_id": ctx.request_id}
+    links = chained(_chain_head(connection), fields, list(participant_ids))
+    rows = [{**fields, "participant_id": participant_id, "prev_hash": prev, "hash": digest}
+            for participant_id, (prev, digest) in zip(participant_ids, links)]
     # One multi-row statement: a page of 200 dossiers is 200 events, in chain order.
     _APPEND.many(connection, rows)
 
