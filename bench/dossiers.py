@@ -83,6 +83,21 @@ def post(url: str, data: dict, headers: dict | None = None, form: bool = False) 
     return json.loads(urllib.request.urlopen(request).read())
 
 
+def create_database(server: str, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {name}")
+    return server.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_database(server: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 def share_many(base: str, as_user: dict, cpi_organisation: str, count: int) -> None:
     """Participants who each consent to share with the CPI and get a cpi dossier, so that the
     bulk list pages are full and spread over many people, as a real caseload."""
@@ -135,12 +150,17 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--only", default="", help="comma-separated name prefixes, e.g. 'anchor,pull' (default: all)")
+    parser.add_argument("--postgres", metavar="URL", help="run the app on a new database of this PostgreSQL server "
+                        "(e.g. postgresql://postgres@127.0.0.1:5432/postgres) instead of SQLite; the anchors stay on SQLite")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("bench: wrk is needed (Debian: apt-get install wrk)")
     tmp = Path(tempfile.mkdtemp(prefix="competenze-bench-"))
     app_port, bare_port, stored_port = free_port(), free_port(), free_port()
-    env = {**os.environ, "COMPETENZE_DATABASE_URL": f"sqlite:///{tmp}/bench.db", "COMPETENZE_KEYS_DIR": str(tmp / "keys"),
+    database_url = f"sqlite:///{tmp}/bench.db"
+    if args.postgres:
+        database_url = create_database(args.postgres, f"competenze_bench_{os.getpid()}")
+    env = {**os.environ, "COMPETENZE_DATABASE_URL": database_url, "COMPETENZE_KEYS_DIR": str(tmp / "keys"),
            "COMPETENZE_ISSUER": f"http://127.0.0.1:{app_port}", "COMPETENZE_CLIENT_REQUESTS_PER_MINUTE": "100000000",
            "ANCHOR_DB": str(tmp / "anchor.db"), "PYTHONPATH": f"{ROOT / 'src'}:{ROOT / 'bench'}"}
     run = lambda *a: subprocess.run([str(BIN / "competenze"), *a], env=env, check=True, capture_output=True, text=True)  # noqa: E731
@@ -209,8 +229,11 @@ def main() -> None:
         for server in servers:
             server.terminate()
             server.wait()
+        if args.postgres:
+            drop_database(args.postgres, f"competenze_bench_{os.getpid()}")
     anchor = results["anchor: FastAPI stored bytes"]["rps"]
-    print(f"one uvicorn worker, wrk -t2 -c{args.connections} -d{args.seconds}s, loopback, SQLite")
+    print(f"one uvicorn worker, wrk -t2 -c{args.connections} -d{args.seconds}s, loopback, "
+          f"app on {'PostgreSQL' if args.postgres else 'SQLite'}")
     for name, r in results.items():
         extra = f" = {r['rps'] * 200:,.0f} dossiers/s" if name.startswith("bulk") else ""
         print(f"  {name:<30} {r['rps']:>9,.0f} req/s  p50 {r['p50']:6.2f} ms  p99 {r['p99']:7.2f} ms  "

@@ -201,7 +201,7 @@ async def in_session(request: Request, work: Callable[[Session], T]) -> T:
 
 
 async def _in_turn(request: Request, run: Callable[[], T]) -> T:
-
+    # SQLite: right here in the event loop; PostgreSQL: on one worker thread (see in_transaction).
     if request.app.state.settings.is_sqlite:
         return run()
     return await run_in_threadpool(run)
