@@ -228,6 +228,16 @@ def test_list_is_newest_change_first_with_updated_since_and_cursor(case):
     assert client.get("/api/v1/dossiers", params={"limit": 201}, headers=case["h"]).status_code == 422
 
 
+@pytest.mark.parametrize("params", [
+    {"updated_since": "0.5"}, {"updated_since": "2026-11-25T10:00:00"}, {"updated_since": "0001-01-01T00:00:00+01:00"},
+    {"cursor": base64.urlsafe_b64encode(b'["2026-01-01T00:00:00","00000000-0000-0000-0000-000000000000"]').decode()},
+    {"cursor": base64.urlsafe_b64encode(b'["yesterday","00000000-0000-0000-0000-000000000000"]').decode()}])
+def test_list_refuses_unclear_times_with_a_422_naming_the_field(case, params):
+    answer = case["client"].get("/api/v1/dossiers", params=params, headers=case["h"])
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["errors"][0]["field"] == f"query.{next(iter(params))}"
+
+
 def test_per_client_quota_answers_429_with_retry_after(case, app):
     app.state.settings = app.state.settings.model_copy(update={"client_requests_per_minute": 3})
     _share(case, case["cpi"])

@@ -82,3 +82,40 @@ def test_the_wal_is_checkpointed_off_the_request_path(tmp_path):
         checkpointer.stop()
         writer.close()
     assert before < 100_000 and after >= 1_000_000
+
+
+def test_a_pull_waits_for_another_process_s_sqlite_lock_off_the_event_loop(tmp_path):
+    # The hot path runs in the event loop on SQLite; when another process holds the write
+    # lock it must neither wait there (stopping every request) nor fail: it waits on a thread.
+    import sqlite3
+    import time
+
+    from competenze.db import Busy, driver_transaction, make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'busy.db'}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+    other = sqlite3.connect(tmp_path / "busy.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    started = time.monotonic()
+    with pytest.raises(Busy):
+        with driver_transaction(engine, wait=False):
+            pass
+    assert time.monotonic() - started < 1  # told at once, not after the 10 s busy timeout
+    other.execute("COMMIT")
+    with driver_transaction(engine, wait=False) as connection:  # and the connection still works
+        connection.connection.driver_connection.execute("INSERT INTO t VALUES (1)")
+    engine.dispose()
+
+
+def test_an_unreachable_database_on_the_hot_path_is_a_503_not_a_500():
+    # The hot path talks to the driver directly: its errors must still reach the 503 handler
+    # as SQLAlchemy's.
+    from sqlalchemy.exc import OperationalError
+
+    from competenze.db import driver_transaction, make_engine
+
+    engine = make_engine("postgresql://postgres@127.0.0.1:1/nowhere")
+    with pytest.raises(OperationalError):
+        with driver_transaction(engine):
+            pass

@@ -31,6 +31,9 @@ metadata: MetaData = SQLModel.metadata
 T = TypeVar("T")
 
 
+BUSY_TIMEOUT_MS = 10_000
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     # Foreign keys are off by default in SQLite; WAL lets readers run beside one writer;
@@ -41,7 +44,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # stays consistent after a crash, and a power cut may lose the last moments of writes.
     # That is the usual trade for an embedded database; production runs on PostgreSQL.
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     # Checkpoints (copying the WAL back into the database file, with an fsync) ran inside
     # whichever request's commit crossed 1000 pages and stalled it for up to ~300 ms under load.
     # The app checkpoints in the background (WalCheckpointer); this is the backstop.
@@ -69,14 +72,14 @@ class WalCheckpointer:
         self._thread.join(timeout=5)
 
     def _run(self) -> None:
-        connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        try:
-            while not self._stop.wait(self.every):
-                try:
-                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
-                except sqlite3.Error:  # busy or locked: next time
-                    continue
-        finally:
+        connection = None
+        while not self._stop.wait(self.every):
+            try:
+                connection = connection or sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+                connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error:  # busy, locked or not there yet: next time
+                continue
+        if connection is not None:
             connection.close()
 
 
@@ -143,23 +146,49 @@ class DriverConnection:
 AnyConnection = Connection | DriverConnection
 
 
+class Busy(Exception):
+    """SQLite's write lock is held elsewhere (another process) and we were told not to wait."""
+
+
 @contextmanager
-def driver_transaction(engine: Engine) -> Iterator[DriverConnection]:
+def driver_transaction(engine: Engine, *, wait: bool = True) -> Iterator[DriverConnection]:
     """One transaction straight on a pooled driver connection: commit at the end of the block,
     roll back on any error. The same BEGIN IMMEDIATE on SQLite as every Session (see
-    _sqlite_begin_immediate); psycopg opens its transaction at the first statement."""
-    pooled = engine.raw_connection()
+    _sqlite_begin_immediate); psycopg opens its transaction at the first statement.
+
+    wait=False (SQLite): raise Busy at once, instead of waiting up to busy_timeout, when
+    another process holds the write lock."""
+    with _as_sqlalchemy_errors(engine.dialect):
+        pooled = engine.raw_connection()
     try:
         with _as_sqlalchemy_errors(engine.dialect):
             if engine.dialect.name == "sqlite":
-                pooled.driver_connection.execute("BEGIN IMMEDIATE")
+                _begin_immediate(pooled.driver_connection, wait)
             yield DriverConnection(engine.dialect, pooled)
             pooled.commit()
     except BaseException:
-        pooled.rollback()
+        try:
+            pooled.rollback()
+        except engine.dialect.loaded_dbapi.Error:
+            pooled.invalidate()  # the connection is gone: the error that got us here is the one to report
         raise
     finally:
         pooled.close()
+
+
+def _begin_immediate(connection: sqlite3.Connection, wait: bool) -> None:
+    if wait:
+        connection.execute("BEGIN IMMEDIATE")
+        return
+    connection.execute("PRAGMA busy_timeout=0")
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+            raise
+        raise Busy() from None
+    finally:
+        connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 @contextmanager
@@ -180,30 +209,34 @@ async def in_transaction(request: Request, work: Callable[[DriverConnection], T]
     and those hops cost more than the work; an ORM Session's transaction costs ~125 us and a
     SQLAlchemy Connection's ~60 us, against ~20 us for a pooled driver connection. On SQLite
     requests take turns anyway (SQLiteTurnMiddleware) and each query takes microseconds, so
-    the work runs right here in the event loop, like the stored-bytes anchor of bench/. On
-    PostgreSQL it runs on one worker thread so that requests overlap while they wait on the
-    server. Any error rolls everything back.
+    the work runs right here in the event loop, like the stored-bytes anchor of bench/ —
+    unless another process holds the write lock, then on a worker thread. On PostgreSQL it
+    runs on one worker thread so that requests overlap while they wait on the server. Any
+    error rolls everything back.
     """
-    def run() -> T:
-        with driver_transaction(request.app.state.engine) as connection:
-            return work(connection)
+    engine = request.app.state.engine
+    if not request.app.state.settings.is_sqlite:
+        return await run_in_threadpool(_driver_work, engine, work, True)
+    try:
+        return _driver_work(engine, work, False)
+    except Busy:
+        # Another process holds SQLite's write lock: wait for it on a worker thread, not here,
+        # where waiting would stop every other request (and /healthz) of this process.
+        return await run_in_threadpool(_driver_work, engine, work, True)
 
-    return await _in_turn(request, run)
+
+def _driver_work(engine: Engine, work: Callable[[DriverConnection], T], wait: bool) -> T:
+    with driver_transaction(engine, wait=wait) as connection:
+        return work(connection)
 
 
 async def in_session(request: Request, work: Callable[[Session], T]) -> T:
-    """in_transaction() with an ORM Session, for a hot path that creates (dossier issuance)."""
+    """Run `work(session)` as the request's one transaction on one worker thread: a creating
+    hot path (dossier issuance) without a thread hop per dependency."""
     def run() -> T:
         with transaction(request.app.state.engine) as session:
             return work(session)
 
-    return await _in_turn(request, run)
-
-
-async def _in_turn(request: Request, run: Callable[[], T]) -> T:
-    # SQLite: right here in the event loop; PostgreSQL: on one worker thread (see in_transaction).
-    if request.app.state.settings.is_sqlite:
-        return run()
     return await run_in_threadpool(run)
 
 
@@ -221,12 +254,18 @@ class Prepared:
 
     def __init__(self, statement: Executable, *, column_keys: list[str] | None = None) -> None:
         self.statement, self.column_keys = statement, column_keys
-        self._compiled: dict[str, tuple] = {}
+        self._compiled: dict[tuple[str, str, str], tuple] = {}
 
     def _for(self, dialect: Dialect) -> tuple:
-        found = self._compiled.get(dialect.name)
+        key = (dialect.name, dialect.driver, dialect.paramstyle)
+        found = self._compiled.get(key)
         if found is None:
             compiled = self.statement.compile(dialect=dialect, column_keys=self.column_keys)
+            # What only SQLAlchemy's own execution handles: Python-side column defaults,
+            # expanding IN (...) lists, parameters rendered at execution, escaped names.
+            if (compiled.insert_prefetch or compiled.post_compile_params or compiled.literal_execute_params
+                    or compiled.escaped_bind_names):
+                raise TypeError("db.Prepared cannot run this statement; use a Session or Connection")
             # dialect_impl: the type as this database stores it (e.g. SQLite's DATETIME text).
             binds = {name: (bind.effective_value, bind.type.dialect_impl(dialect).bind_processor(dialect))
                      for name, bind in compiled.binds.items()}
@@ -235,7 +274,7 @@ class Prepared:
             names = list(compiled.positiontup) if compiled.positiontup is not None else list(binds)
             columns = list(getattr(self.statement, "exported_columns", ()))
             results = [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns]
-            found = self._compiled[dialect.name] = (
+            found = self._compiled[key] = (
                 compiled.string, compiled.positiontup is not None, [(name, *binds[name]) for name in names],
                 results if any(results) else None,
                 namedtuple("Row", [column.key for column in columns], rename=True))  # row.name, as Core rows

@@ -8,7 +8,7 @@ and the authorisation-matrix test fails when a route has no row.
 """
 
 import uuid
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -43,7 +43,7 @@ _CLIENT = Prepared(select(_clients.is_active, _clients.scopes, _clients.organisa
                    .where(_clients.id == bindparam("id")))
 
 
-def _principal_from_claims(connection: AnyConnection, claims: dict) -> Principal:
+def _principal_from_claims(connection: AnyConnection, claims: Mapping) -> Principal:
     subject = _uuid(claims["sub"])
     if claims["token_use"] == USER_ACCESS:
         user = _USER.first(connection, id=subject)
@@ -72,10 +72,12 @@ BEARER_SECURITY = {"security": [{"HTTPBearer": []}]}
 _INVALID = "The access token is invalid or expired; sign in again."
 
 
-def valid_token(request: Request) -> dict:
+def valid_token(request: Request) -> Mapping:
     """The claims of the request's bearer token, checked without the database (signature,
-    issuer, audience, times), or 401. A dependency, so that a caller without a valid token
-    hears 401 before anything about its input."""
+    issuer, audience, times), or 401. A dependency, so that a caller without a token, or with
+    a forged or expired one, hears 401 before anything about its input. (On the routes that
+    take it, whether the principal was signed out or disabled since is read from the database
+    after the input is validated: such a caller may hear 422 first.)"""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("Sign in first: send 'Authorization: Bearer <access token>'.")
@@ -88,14 +90,14 @@ def valid_token(request: Request) -> dict:
         raise Unauthorized(_INVALID) from None
 
 
-async def _valid_token(request: Request) -> dict:
+async def _valid_token(request: Request) -> Mapping:
     return valid_token(request)
 
 
-ValidToken = Annotated[dict, Depends(_valid_token)]
+ValidToken = Annotated[Mapping, Depends(_valid_token)]
 
 
-def authenticate(connection: AnyConnection, request: Request, claims: dict) -> Principal:
+def authenticate(connection: AnyConnection, request: Request, claims: Mapping) -> Principal:
     """The principal the token's claims name, if it still exists and may act, or 401."""
     try:
         principal = _principal_from_claims(connection, claims)

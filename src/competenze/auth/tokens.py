@@ -10,9 +10,11 @@ Verification is deliberately narrow (DESIGN.md §7, RFC 8725 best practices):
 """
 
 import threading
+from collections.abc import Mapping
 import uuid
 from collections import OrderedDict
 from datetime import timedelta
+from types import MappingProxyType
 from typing import Any
 
 from jose import jwt
@@ -81,7 +83,7 @@ class _Verified:
 _verified = _Verified()
 
 
-def verify_access_token(ring: KeyRing, token: str, *, issuer: str, audience: str) -> dict[str, Any]:
+def verify_access_token(ring: KeyRing, token: str, *, issuer: str, audience: str) -> Mapping[str, Any]:
     if len(token) > MAX_TOKEN_BYTES:
         raise InvalidToken("token too large")
     remembered = _verified.get((token, issuer, audience))
@@ -89,6 +91,7 @@ def verify_access_token(ring: KeyRing, token: str, *, issuer: str, audience: str
         return _check_times(remembered[1])
     kid, claims = _verify_signature_and_claims(ring, token, issuer=issuer, audience=audience)
     _check_times(claims)
+    claims = MappingProxyType(claims)  # shared by every request with this token: read-only
     _verified.put((token, issuer, audience), kid, claims)
     return claims
 
@@ -130,7 +133,7 @@ def _verify_signature_and_claims(ring: KeyRing, token: str, *, issuer: str,
     return kid, claims
 
 
-def _check_times(claims: dict[str, Any]) -> dict[str, Any]:
+def _check_times(claims: Mapping[str, Any]) -> Mapping[str, Any]:
     now = int(utcnow().timestamp())
     times = [claims.get(name) for name in ("exp", "iat", "nbf")]
     if not all(isinstance(t, int) for t in times[:2]) or not isinstance(times[2], (int, type(None))):

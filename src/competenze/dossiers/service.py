@@ -5,7 +5,7 @@ import json
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from sqlalchemy import String, Uuid, bindparam, func, insert, type_coerce, update
@@ -184,18 +184,14 @@ def listing(connection: AnyConnection, ctx: AccessContext, settings: Settings, p
     since = None
     if updated_since is not None:
         # Parsed here, strictly: pydantic would also take a number as seconds since 1970.
-        try:
-            since = datetime.fromisoformat(updated_since)
-        except ValueError:
-            raise field_error("query.updated_since", "not a date and time; use ISO 8601, e.g. 2026-11-25T10:00:00Z") from None
-        if since.tzinfo is None:
-            raise field_error("query.updated_since", "include a time zone, e.g. 2026-11-25T10:00:00Z")
+        since = _aware(updated_since, "query.updated_since")
     if cursor:
         changed_raw, id_raw = decode_cursor(cursor, 2)
         try:
-            after = datetime.fromisoformat(str(changed_raw)), uuid.UUID(str(id_raw))
+            last = uuid.UUID(str(id_raw))
         except ValueError:
             raise field_error("query.cursor", "not a cursor returned by this API") from None
+        after = _aware(str(changed_raw), "query.cursor"), last
     query = _list_query(_viewer(connection, principal), since is not None, after is not None)
     rows = query.rows(connection, since=since, changed=after and after[0], last=after and after[1],
                       limit=limit + 1)
@@ -209,6 +205,17 @@ def listing(connection: AnyConnection, ctx: AccessContext, settings: Settings, p
     # One validation for the page (pydantic-core), not one per dossier.
     return DossierPage.model_validate({"items": [_fields(settings, row, row, owner=row.own) for row in rows],
                                        "next_cursor": next_cursor})
+
+
+def _aware(value: str, field: str) -> datetime:
+    """An ISO 8601 date and time with its zone, in UTC (what the database compares), or 422."""
+    try:
+        parsed = datetime.fromisoformat(value)
+        if parsed.tzinfo is None:
+            raise field_error(field, "include a time zone, e.g. 2026-11-25T10:00:00Z")
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise field_error(field, "not a date and time; use ISO 8601, e.g. 2026-11-25T10:00:00Z") from None
 
 
 Viewer = tuple[str, uuid.UUID, str | None, frozenset[str], str]

@@ -71,6 +71,9 @@ def dossier_filter(principal: Principal, recipient_kind: str) -> ColumnElement[b
     with an employment centre, the `public` profile with anyone else. The owning
     organisation's case workers see every version. Withdrawal hides them at once: the consent
     is read live in every query.
+
+    Reads only the principal's kind, organisation, role and scopes, never who it is: the
+    dossier service caches statements built from those (dossiers/service.py `_viewer`).
     """
     from competenze.dossiers.models import Dossier  # dossiers build on participants
 
