@@ -64,7 +64,7 @@ def _throttle(session: Session, settings: Settings, keys_and_limits: list[tuple[
 
 def _count_failure(session: Session, settings: Settings, keys: list[str]) -> None:
     for key in keys:
-        ratelimit.count(session, key, window_seconds=settings.login_window_seconds)
+        ratelimit.count(session.connection(), key, window_seconds=settings.login_window_seconds)
 
 
 def issue_user_tokens(session: Session, issuer: Issuer, user: User, family_id: uuid.UUID) -> TokenResponse:

@@ -9,11 +9,10 @@ Verification is deliberately narrow (DESIGN.md §7, RFC 8725 best practices):
 - tokens longer than MAX_TOKEN_BYTES are rejected before parsing.
 """
 
-import threading
-from collections.abc import Mapping
 import uuid
-from collections import OrderedDict
+from collections.abc import Mapping
 from datetime import timedelta
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
@@ -51,49 +50,24 @@ def issue_access_token(ring: KeyRing, *, issuer: str, audience: str, subject: st
                       headers={"kid": key.kid, "typ": ACCESS_TOKEN_TYPE})
 
 
-class _Verified:
-    """Tokens whose signature and fixed claims already checked out, by token text.
-
-    A machine client sends the same token with every request for its lifetime, and
-    checking an ES256 signature (with the key parsed from PEM) is most of what
-    authenticating costs. A token's signature and claims cannot change, so a verified one
-    is remembered, bounded and least-recently-used first out; the time claims are still
-    checked on every use, and a remembered token stops working as soon as its key leaves
-    the key ring. Only successes are remembered: a forged token is re-checked every time.
-    """
-
-    def __init__(self, size: int = 4096) -> None:
-        self.size, self._lock = size, threading.Lock()
-        self._entries: OrderedDict[tuple[str, str, str], tuple[str, dict[str, Any]]] = OrderedDict()
-
-    def get(self, key: tuple[str, str, str]) -> tuple[str, dict[str, Any]] | None:
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[str, str, str], kid: str, claims: dict[str, Any]) -> None:
-        with self._lock:
-            self._entries[key] = (kid, claims)
-            if len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-
-
-_verified = _Verified()
-
-
 def verify_access_token(ring: KeyRing, token: str, *, issuer: str, audience: str) -> Mapping[str, Any]:
     if len(token) > MAX_TOKEN_BYTES:
         raise InvalidToken("token too large")
-    remembered = _verified.get((token, issuer, audience))
-    if remembered is not None and ring.get(remembered[0]) is not None:
-        return _check_times(remembered[1])
+    kid, claims = _verified(ring, token, issuer, audience)
+    if ring.get(kid) is None:  # the key left the ring since: the token with it
+        raise InvalidToken("unknown kid")
+    return _check_times(claims)
+
+
+# A machine client sends the same token with every request for its lifetime, and checking an
+# ES256 signature (with the key parsed from PEM) is most of what authenticating costs. A
+# token's signature and claims cannot change, so what it verified to is remembered (bounded,
+# least recently used out; an exception is never remembered, so a forged token is checked
+# every time); its times are checked on every use, above.
+@lru_cache(maxsize=4096)
+def _verified(ring: KeyRing, token: str, issuer: str, audience: str) -> tuple[str, Mapping[str, Any]]:
     kid, claims = _verify_signature_and_claims(ring, token, issuer=issuer, audience=audience)
-    _check_times(claims)
-    claims = MappingProxyType(claims)  # shared by every request with this token: read-only
-    _verified.put((token, issuer, audience), kid, claims)
-    return claims
+    return kid, MappingProxyType(claims)  # shared by every request with this token: read-only
 
 
 def _verify_signature_and_claims(ring: KeyRing, token: str, *, issuer: str,

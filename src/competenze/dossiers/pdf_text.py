@@ -80,9 +80,10 @@ def _runs(shown: str) -> list[tuple[str, str]]:
 
 
 @cache
-def _country_names(language: str):
+def _names(domain: str, language: str):
+    """pycountry's translations of one code list (iso3166-1, iso639-3) into `language`."""
     try:
-        return translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language]).gettext
+        return translation(domain, pycountry.LOCALES_DIR, languages=[language]).gettext
     except OSError:
         return lambda name: name
 
@@ -95,21 +96,13 @@ def country(code: str | None, language: str = "it") -> str:
     if not code:
         return ""
     found = pycountry.countries.get(alpha_2=code)
-    return _country_names(language)(found.name) if found else code
-
-
-@cache
-def _language_names(language: str):
-    try:
-        return translation("iso639-3", pycountry.LOCALES_DIR, languages=[language]).gettext
-    except OSError:
-        return lambda name: name
+    return _names("iso3166-1", language)(found.name) if found else code
 
 
 @lru_cache(maxsize=1024)
 def language_name(code: str, language: str = "it") -> str:
     found = pycountry.languages.get(alpha_2=code) if len(code) == 2 else pycountry.languages.get(alpha_3=code)
-    return _language_names(language)(found.name) if found else code
+    return _names("iso639-3", language)(found.name) if found else code
 
 
 def font(script: str, bold: bool = False) -> str:
