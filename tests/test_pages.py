@@ -8,6 +8,7 @@ import pytest
 import uvicorn
 from playwright.sync_api import sync_playwright
 
+from competenze.main import create_app
 from tests.factories import auth, create_participant
 
 CHROMIUM = "/usr/bin/chromium"
@@ -18,14 +19,21 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
 
 
 @pytest.fixture
-def live_server(app):
+def live_server(settings):
+    """A second server on the same database, with an app of its own, as a second worker
+    process would be. Sharing the test client's app would share its middleware between two
+    event loops in two threads (the SQLite turn lock is per loop): a request of one loop
+    waiting on a turn released by the other is never woken, and the test hangs."""
+    app = create_app(settings)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
+    deadline = time.monotonic() + 30
     while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the live server did not start"
         time.sleep(0.05)
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True

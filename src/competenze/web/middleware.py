@@ -53,6 +53,9 @@ class SQLiteTurnMiddleware:
     out of threads for the holder's own next hop and everything stalled until the busy
     timeout. Waiting here costs no thread, and the turn passes on as soon as one request
     ends. PostgreSQL runs requests concurrently and does not use this.
+
+    The turn is an asyncio lock, so one app instance must be served by one event loop (as
+    every uvicorn worker does); a second server in the same process needs its own app.
     """
 
     def __init__(self, app: ASGIApp) -> None:
