@@ -18,31 +18,30 @@ HASHED_FIELDS = ("occurred_at", "actor_type", "actor_id", "organisation_id", "ac
 
 def event_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     """SHA-256 of the compact JSON array [prev_hash, *fields in HASHED_FIELDS order]."""
-    return _digest(prev_hash, [_encoded(fields[name]) for name in HASHED_FIELDS])
+    return _digest([prev_hash, *[_canonical(fields[name]) for name in HASHED_FIELDS]])
 
 
 def chained(prev_hash: str, fields: dict[str, Any], participant_ids: list) -> list[tuple[str, str]]:
     """(prev_hash, hash) of one event per participant, the other fields shared, in chain
-    order: event_hash one after the other, with the shared fields encoded once (a page of the
-    dossier list is 200 events)."""
-    encoded = [_encoded(fields[name]) for name in HASHED_FIELDS]
-    at = HASHED_FIELDS.index("participant_id")
+    order: event_hash one after the other, with the shared fields made canonical once (a page
+    of the dossier list is 200 events)."""
+    values = [prev_hash, *[_canonical(fields[name]) for name in HASHED_FIELDS]]
+    at = 1 + HASHED_FIELDS.index("participant_id")
     links = []
     for participant_id in participant_ids:
-        encoded[at] = _encoded(participant_id)
-        digest = _digest(prev_hash, encoded)
+        values[0], values[at] = prev_hash, _canonical(participant_id)
+        digest = _digest(values)
         links.append((prev_hash, digest))
         prev_hash = digest
     return links
 
 
-def _encoded(value: Any) -> str:
-    return json.dumps(_canonical(value), ensure_ascii=False)
+# One C-encoded dumps per event: every request appends at least one.
+_compact = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
-def _digest(prev_hash: str, encoded: list[str]) -> str:
-    # The same bytes as json.dumps([prev_hash, *values], separators=(",", ":"), ensure_ascii=False).
-    return hashlib.sha256(f"[{json.dumps(prev_hash)},{','.join(encoded)}]".encode()).hexdigest()
+def _digest(values: list) -> str:
+    return hashlib.sha256(_compact(values).encode()).hexdigest()
 
 
 def _canonical(value: Any) -> str | None:
