@@ -34,7 +34,7 @@ T = TypeVar("T")
 BUSY_TIMEOUT_MS = 10_000
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection, record) -> None:
     cursor = dbapi_connection.cursor()
     # Foreign keys are off by default in SQLite; WAL lets readers run beside one writer;
     # busy_timeout makes a second writer wait instead of failing at once.
@@ -45,6 +45,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # That is the usual trade for an embedded database; production runs on PostgreSQL.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    record.info["busy_timeout"] = BUSY_TIMEOUT_MS  # see _busy_timeout
     # Checkpoints (copying the WAL back into the database file, with an fsync) ran inside
     # whichever request's commit crossed 1000 pages and stalled it for up to ~300 ms under load.
     # The app checkpoints in the background (WalCheckpointer); this is the backstop.
@@ -87,7 +88,18 @@ def _sqlite_begin_immediate(conn) -> None:
     # Every request writes (at least an audit row), and the audit hash chain reads the last
     # row before appending. BEGIN IMMEDIATE takes the write lock up front so two requests
     # cannot both read the same chain head.
+    _busy_timeout(conn.connection, BUSY_TIMEOUT_MS)
     conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _busy_timeout(pooled, milliseconds: int) -> None:
+    """Set a pooled SQLite connection's busy timeout, unless it is set already: the hot path
+    begins with 0 (never wait in the event loop), every other transaction with
+    BUSY_TIMEOUT_MS, and a connection mostly serves one kind in a row, so the PRAGMA rarely
+    runs (switching it twice per pull was ~10 % of a pull's database time)."""
+    if pooled.info.get("busy_timeout") != milliseconds:
+        pooled.driver_connection.execute(f"PRAGMA busy_timeout={milliseconds}")
+        pooled.info["busy_timeout"] = milliseconds
 
 
 def make_engine(url: str) -> Engine:
@@ -163,7 +175,7 @@ def driver_transaction(engine: Engine, *, wait: bool = True) -> Iterator[DriverC
     try:
         with _as_sqlalchemy_errors(engine.dialect):
             if engine.dialect.name == "sqlite":
-                _begin_immediate(pooled.driver_connection, wait)
+                _begin_immediate(pooled, wait)
             yield DriverConnection(engine.dialect, pooled)
             pooled.commit()
     except BaseException:
@@ -176,19 +188,14 @@ def driver_transaction(engine: Engine, *, wait: bool = True) -> Iterator[DriverC
         pooled.close()
 
 
-def _begin_immediate(connection: sqlite3.Connection, wait: bool) -> None:
-    if wait:
-        connection.execute("BEGIN IMMEDIATE")
-        return
-    connection.execute("PRAGMA busy_timeout=0")
+def _begin_immediate(pooled, wait: bool) -> None:
+    _busy_timeout(pooled, BUSY_TIMEOUT_MS if wait else 0)
     try:
-        connection.execute("BEGIN IMMEDIATE")
+        pooled.driver_connection.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
-        if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+        if wait or exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
             raise
         raise Busy() from None
-    finally:
-        connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 @contextmanager
@@ -198,7 +205,11 @@ def _as_sqlalchemy_errors(dialect: Dialect, sql: str = "", parameters: Any = Non
     try:
         yield
     except dialect.loaded_dbapi.Error as exc:
-        raise DBAPIError.instance(sql, parameters, exc, dialect.loaded_dbapi.Error) from exc
+        raise _sqlalchemy_error(dialect, exc, sql, parameters) from exc
+
+
+def _sqlalchemy_error(dialect: Dialect, exc: Exception, sql: str, parameters: Any) -> DBAPIError:
+    return DBAPIError.instance(sql, parameters, exc, dialect.loaded_dbapi.Error)
 
 
 async def in_transaction(request: Request, work: Callable[[DriverConnection], T]) -> T:
@@ -269,31 +280,35 @@ class Prepared:
             # dialect_impl: the type as this database stores it (e.g. SQLite's DATETIME text).
             binds = {name: (bind.effective_value, bind.type.dialect_impl(dialect).bind_processor(dialect))
                      for name, bind in compiled.binds.items()}
-            # Positional drivers (sqlite3) take a list in the statement's order, a name may
-            # appear twice; named ones (psycopg) a dict.
-            names = list(compiled.positiontup) if compiled.positiontup is not None else list(binds)
+            # Positional drivers (sqlite3) take a list in the statement's order, where a name
+            # may appear twice (its value is processed once); named ones (psycopg) a dict.
+            names = list(binds)
+            order = [names.index(name) for name in compiled.positiontup] if compiled.positiontup is not None else None
             columns = list(getattr(self.statement, "exported_columns", ()))
             results = [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns]
             found = self._compiled[key] = (
-                compiled.string, compiled.positiontup is not None, [(name, *binds[name]) for name in names],
+                compiled.string, order, [(name, *binds[name]) for name in names],
                 results if any(results) else None,
                 namedtuple("Row", [column.key for column in columns], rename=True))  # row.name, as Core rows
         return found
 
     def _run(self, connection: AnyConnection, values: list[dict[str, Any]], many: bool) -> list[tuple]:
-        sql, positional, binds, results, row_type = self._for(connection.dialect)
+        sql, order, binds, results, row_type = self._for(connection.dialect)
         parameters = [[v if (v := given.get(name, default)) is None or process is None else process(v)
                        for name, default, process in binds] for given in values]
-        if not positional:
+        if order is not None:
+            parameters = [[p[i] for i in order] for p in parameters]
+        else:
             parameters = [dict(zip([name for name, _, _ in binds], p)) for p in parameters]
         cursor = connection.connection.driver_connection.cursor()  # the driver's own, unwrapped
-        try:
-            with _as_sqlalchemy_errors(connection.dialect, sql, parameters):
-                if many:
-                    cursor.executemany(sql, parameters)
-                    return []
-                cursor.execute(sql, parameters[0])
-                rows = cursor.fetchall() if cursor.description else []
+        try:  # not _as_sqlalchemy_errors: a context manager per statement was measurable here
+            if many:
+                cursor.executemany(sql, parameters)
+                return []
+            cursor.execute(sql, parameters[0])
+            rows = cursor.fetchall() if cursor.description else []
+        except connection.dialect.loaded_dbapi.Error as exc:
+            raise _sqlalchemy_error(connection.dialect, exc, sql, parameters) from exc
         finally:
             cursor.close()
         if not row_type._fields:  # a statement with no declared columns (text())
