@@ -13,9 +13,11 @@ from sqlalchemy.exc import DBAPIError
 
 from competenze.common.time import frozen
 from competenze.dossiers.models import Dossier
+from competenze.dossiers.pdf import catalogue
 from competenze.frameworks.esco.importer import import_directory
 from tests.factories import CLIENT_SECRET, auth, count_rows, create_participant, make_client, make_org
 from tests.test_esco import FIXTURE, O, S
+from tests.test_pdf import text_of
 from tests.test_europass import schema  # noqa: F401  (the XSD, built once per module)
 
 GRID = ("listening", "reading", "spoken_interaction", "spoken_production", "writing")
@@ -211,6 +213,25 @@ def test_a_cpi_client_pulls_what_was_shared_in_every_format_until_consent_is_wit
     assert client.post(f"{case['base']}/consents/{consent_id}/withdraw", headers=case["h"]).status_code == 200
     assert get(case, dossier["id"], headers=ch).status_code == 404
     assert client.get("/api/v1/dossiers", headers=ch).json()["items"] == []
+
+
+def test_a_pull_checks_its_parameters_after_the_token_and_honours_locale_and_language(case):
+    client, dossier = case["client"], issue(case)
+    url = f"/api/v1/dossiers/{dossier['id']}"
+    assert client.get("/api/v1/dossiers/not-a-uuid").status_code == 401  # no token: nothing else is said
+    for path, params, field in (("/api/v1/dossiers/not-a-uuid", {}, "path.dossier_id"),
+                                (url, {"locale": "fr"}, "query.locale"), (url, {"lang": "xx"}, "query.lang")):
+        answer = client.get(path, params=params, headers={**case["h"], "Accept": "application/xml"})
+        assert answer.status_code == 422 and answer.headers["content-type"] == "application/problem+json", answer.text
+        assert answer.json()["errors"][0]["field"] == field
+    italian = client.get(url, headers={**case["h"], "Accept": "application/xml"})
+    english = client.get(url, params={"locale": "en"}, headers={**case["h"], "Accept": "application/xml"})
+    assert b'locale="it"' in italian.content and b'locale="en"' in english.content
+    assert italian.headers["etag"] != english.headers["etag"]
+    pdfs = [client.get(url, params=params, headers={**case["h"], "Accept": "application/pdf"})
+            for params in ({}, {"lang": "uk"}, {"lang": "UK"})]
+    assert pdfs[0].headers["etag"] != pdfs[1].headers["etag"] == pdfs[2].headers["etag"]  # codes are case-blind
+    assert catalogue()["labels"]["section_languages"]["uk"] in text_of(pdfs[1].content)
 
 
 def test_list_is_newest_change_first_with_updated_since_and_cursor(case):
