@@ -90,21 +90,33 @@ def test_a_pull_waits_for_another_process_s_sqlite_lock_off_the_event_loop(tmp_p
     import sqlite3
     import time
 
-    from competenze.db import Busy, driver_transaction, make_engine
+    import threading
+
+    from competenze.db import Busy, LoopConnection, make_engine, run_transaction
 
     engine = make_engine(f"sqlite:///{tmp_path / 'busy.db'}")
     with engine.begin() as connection:
         connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
-    other = sqlite3.connect(tmp_path / "busy.db", isolation_level=None)
+    other = sqlite3.connect(tmp_path / "busy.db", isolation_level=None, check_same_thread=False)
     other.execute("BEGIN IMMEDIATE")
+    loop = LoopConnection(engine)
     started = time.monotonic()
     with pytest.raises(Busy):
-        with driver_transaction(engine, wait=False):
-            pass
+        loop.run(lambda connection: None)
     assert time.monotonic() - started < 1  # told at once, not after the 10 s busy timeout
-    other.execute("COMMIT")
-    with driver_transaction(engine, wait=False) as connection:  # and the connection still works
-        connection.connection.driver_connection.execute("INSERT INTO t VALUES (1)")
+    # The fallback, a waiting transaction, waits for the lock instead of failing.
+    threading.Timer(0.3, lambda: other.execute("COMMIT")).start()
+    run_transaction(engine, lambda connection: connection.connection.driver_connection.execute("INSERT INTO t VALUES (1)"))
+
+    def fails(connection):
+        connection.connection.driver_connection.execute("INSERT INTO t VALUES (2)")
+        raise ValueError("the request failed after writing")
+
+    with pytest.raises(ValueError):
+        loop.run(fails)
+    loop.run(lambda connection: connection.connection.driver_connection.execute("INSERT INTO t VALUES (3)"))
+    assert [row[0] for row in other.execute("SELECT x FROM t ORDER BY x")] == [1, 3]  # the failed one rolled back
+    loop.close()
     engine.dispose()
 
 
@@ -113,9 +125,8 @@ def test_an_unreachable_database_on_the_hot_path_is_a_503_not_a_500():
     # as SQLAlchemy's.
     from sqlalchemy.exc import OperationalError
 
-    from competenze.db import driver_transaction, make_engine
+    from competenze.db import make_engine, run_transaction
 
     engine = make_engine("postgresql://postgres@127.0.0.1:1/nowhere")
     with pytest.raises(OperationalError):
-        with driver_transaction(engine):
-            pass
+        run_transaction(engine, lambda connection: None)

@@ -162,30 +162,65 @@ class Busy(Exception):
     """SQLite's write lock is held elsewhere (another process) and we were told not to wait."""
 
 
-@contextmanager
-def driver_transaction(engine: Engine, *, wait: bool = True) -> Iterator[DriverConnection]:
-    """One transaction straight on a pooled driver connection: commit at the end of the block,
-    roll back on any error. The same BEGIN IMMEDIATE on SQLite as every Session (see
-    _sqlite_begin_immediate); psycopg opens its transaction at the first statement.
+def run_transaction(engine: Engine, work: Callable[[DriverConnection], T], *, wait: bool = True) -> T:
+    """work(connection) as one transaction straight on a pooled driver connection: commit when
+    it returns, roll back on any error. The same BEGIN IMMEDIATE on SQLite as every Session
+    (see _sqlite_begin_immediate); psycopg opens its transaction at the first statement.
 
     wait=False (SQLite): raise Busy at once, instead of waiting up to busy_timeout, when
     another process holds the write lock."""
     with _as_sqlalchemy_errors(engine.dialect):
         pooled = engine.raw_connection()
     try:
-        with _as_sqlalchemy_errors(engine.dialect):
-            if engine.dialect.name == "sqlite":
+        return _transaction_on(pooled, engine.dialect, work, wait)
+    finally:
+        pooled.close()
+
+
+def _transaction_on(pooled: Any, dialect: Dialect, work: Callable[[DriverConnection], T], wait: bool) -> T:
+    # Plain try blocks rather than context managers: this runs on every pull.
+    try:
+        try:
+            if dialect.name == "sqlite":
                 _begin_immediate(pooled, wait)
-            yield DriverConnection(engine.dialect, pooled)
+            result = work(DriverConnection(dialect, pooled))
             pooled.commit()
+            return result
+        except dialect.loaded_dbapi.Error as exc:
+            raise _sqlalchemy_error(dialect, exc, "", None) from exc
     except BaseException:
         try:
             pooled.rollback()
-        except engine.dialect.loaded_dbapi.Error:
+        except dialect.loaded_dbapi.Error:
             pooled.invalidate()  # the connection is gone: the error that got us here is the one to report
         raise
-    finally:
-        pooled.close()
+
+
+class LoopConnection:
+    """The one SQLite connection an app keeps for the transactions it runs in its event loop
+    (in_transaction). Those run one at a time by construction (synchronous code in one
+    loop), so one connection serves them all, without a pool check-out and check-in per
+    request (a quarter of a pull's transaction overhead). Returned to the pool at shutdown,
+    or as soon as it breaks."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine, self._pooled = engine, None
+
+    def run(self, work: Callable[[DriverConnection], T]) -> T:
+        """work(connection) as one transaction, or Busy when another process holds the lock."""
+        if self._pooled is None:
+            with _as_sqlalchemy_errors(self.engine.dialect):
+                self._pooled = self.engine.raw_connection()
+        try:
+            return _transaction_on(self._pooled, self.engine.dialect, work, wait=False)
+        finally:
+            if not self._pooled.is_valid:
+                self.close()
+
+    def close(self) -> None:
+        if self._pooled is not None:
+            pooled, self._pooled = self._pooled, None
+            pooled.close()
 
 
 def _begin_immediate(pooled, wait: bool) -> None:
@@ -218,27 +253,22 @@ async def in_transaction(request: Request, work: Callable[[DriverConnection], T]
 
     Measured on a pull: FastAPI runs each sync dependency and handler on a worker thread,
     and those hops cost more than the work; an ORM Session's transaction costs ~125 us and a
-    SQLAlchemy Connection's ~60 us, against ~20 us for a pooled driver connection. On SQLite
+    SQLAlchemy Connection's ~60 us, against ~20 us for a pooled driver connection (less for the one LoopConnection). On SQLite
     requests take turns anyway (SQLiteTurnMiddleware) and each query takes microseconds, so
     the work runs right here in the event loop, like the stored-bytes anchor of bench/ —
     unless another process holds the write lock, then on a worker thread. On PostgreSQL it
     runs on one worker thread so that requests overlap while they wait on the server. Any
     error rolls everything back.
     """
-    engine = request.app.state.engine
-    if not request.app.state.settings.is_sqlite:
-        return await run_in_threadpool(_driver_work, engine, work, True)
+    state = request.app.state
+    if state.loop_connection is None:
+        return await run_in_threadpool(run_transaction, state.engine, work)
     try:
-        return _driver_work(engine, work, False)
+        return state.loop_connection.run(work)
     except Busy:
         # Another process holds SQLite's write lock: wait for it on a worker thread, not here,
         # where waiting would stop every other request (and /healthz) of this process.
-        return await run_in_threadpool(_driver_work, engine, work, True)
-
-
-def _driver_work(engine: Engine, work: Callable[[DriverConnection], T], wait: bool) -> T:
-    with driver_transaction(engine, wait=wait) as connection:
-        return work(connection)
+        return await run_in_threadpool(run_transaction, state.engine, work)
 
 
 async def in_session(request: Request, work: Callable[[Session], T]) -> T:

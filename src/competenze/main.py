@@ -16,7 +16,7 @@ from competenze.assessments.language.router import router as language_router
 from competenze.auth.keys import KeyRing
 from competenze.auth.router import router as auth_router
 from competenze.config import Settings, get_settings
-from competenze.db import WalCheckpointer, make_engine
+from competenze.db import LoopConnection, WalCheckpointer, make_engine
 from competenze.dossiers.router import router as dossiers_router
 from competenze.errors import install_error_handlers
 from competenze.frameworks.router import router as frameworks_router
@@ -76,6 +76,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         if checkpointer is not None:
             checkpointer.stop()
+        if app.state.loop_connection is not None:
+            app.state.loop_connection.close()
         engine.dispose()
 
     docs = settings.show_docs
@@ -84,6 +86,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   docs_url="/docs" if docs else None, redoc_url=None,
                   openapi_url="/openapi.json" if docs else None)
     app.state.settings, app.state.engine, app.state.keys = settings, engine, keys
+    # On SQLite the hot path's transactions run in the event loop, on a connection of their own.
+    app.state.loop_connection = LoopConnection(engine) if settings.is_sqlite else None
 
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
