@@ -1,12 +1,14 @@
 """Dossier throughput and latency beside the anchors of DESIGN.md §8, in one run.
 
-    .venv/bin/python bench/dossiers.py [--seconds 10] [--connections 32]
+    .venv/bin/python bench/dossiers.py [--seconds 10] [--connections 32] [--rounds 3] [--only pull]
 
 Needs wrk (Debian: apt-get install wrk). Each server is one uvicorn worker on loopback; wrk
 runs 2 threads with the given connections for the given seconds against it, one after the
-other: the bare-ASGI anchor, the FastAPI stored-bytes anchor, issuance (POST, a counsellor),
-the bulk list (GET /api/v1/dossiers?limit=200, the CPI machine client), and the single
-dossier pull as JSON and as vc+jwt (the CPI client). Then PDF rendering in-process, p50/p95
+other: the bare-ASGI anchor, the FastAPI stored-bytes anchor, the bulk list
+(GET /api/v1/dossiers?limit=200, the CPI machine client), the single dossier pull as JSON and
+as vc+jwt (the CPI client), and issuance (POST, a counsellor). That sequence runs --rounds
+times; each figure printed is the median over the rounds, and each share of the anchor is
+taken against the anchor of the same round. Then PDF rendering in-process, p50/p95
 over repeated renders of a typical and of the largest allowed dossier.
 
 Targets (issue 5): pull >= 45% of the stored-bytes anchor's requests/s with p99 <= 25 ms;
@@ -149,6 +151,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each measurement, interleaved; medians are printed")
     parser.add_argument("--only", default="", help="comma-separated name prefixes, e.g. 'anchor,pull' (default: all)")
     parser.add_argument("--postgres", metavar="URL", help="run the app on a new database of this PostgreSQL server "
                         "(e.g. postgresql://postgres@127.0.0.1:5432/postgres) instead of SQLite; the anchors stay on SQLite")
@@ -218,11 +221,14 @@ def main() -> None:
             "issuance (POST)": (f"{base}/api/v1/participants/{participant}/dossiers", as_user, str(script)),
         }
         wanted = [prefix for prefix in args.only.split(",") if prefix]
-        results = {}
-        for name, (url, headers, lua) in runs.items():
-            if name.startswith("anchor: FastAPI") or not wanted or any(name.startswith(w) for w in wanted):
-                time.sleep(2)  # let the disk settle after the writes of the run before
-                results[name] = wrk(url, args.seconds, args.connections, headers, lua)
+        rounds: dict[str, list[dict]] = {}
+        # Rounds of every run, one after the other, each run compared with the anchor of its
+        # own round: this machine is shared, and its speed drifts by a third within minutes.
+        for _ in range(args.rounds):
+            for name, (url, headers, lua) in runs.items():
+                if name.startswith("anchor: FastAPI") or not wanted or any(name.startswith(w) for w in wanted):
+                    time.sleep(2)  # let the disk settle after the writes of the run before
+                    rounds.setdefault(name, []).append(wrk(url, args.seconds, args.connections, headers, lua))
         credentials = [json.loads(urllib.request.urlopen(urllib.request.Request(
             base + f"/api/v1/dossiers/{item['id']}", headers=as_client)).read()) for item in demo_dossiers]
     finally:
@@ -231,13 +237,18 @@ def main() -> None:
             server.wait()
         if args.postgres:
             drop_database(args.postgres, f"competenze_bench_{os.getpid()}")
-    anchor = results["anchor: FastAPI stored bytes"]["rps"]
+    anchors = [r["rps"] for r in rounds["anchor: FastAPI stored bytes"]]
     print(f"one uvicorn worker, wrk -t2 -c{args.connections} -d{args.seconds}s, loopback, "
-          f"app on {'PostgreSQL' if args.postgres else 'SQLite'}")
-    for name, r in results.items():
-        extra = f" = {r['rps'] * 200:,.0f} dossiers/s" if name.startswith("bulk") else ""
-        print(f"  {name:<30} {r['rps']:>9,.0f} req/s  p50 {r['p50']:6.2f} ms  p99 {r['p99']:7.2f} ms  "
-              f"{100 * r['rps'] / anchor:6.1f}% of stored-bytes anchor  non-2xx {r['errors']}{extra}")
+          f"app on {'PostgreSQL' if args.postgres else 'SQLite'}; medians of {args.rounds} rounds")
+    for name, measured in rounds.items():
+        rps = statistics.median(r["rps"] for r in measured)
+        share = statistics.median(100 * r["rps"] / anchor for r, anchor in zip(measured, anchors))
+        extra = f" = {rps * 200:,.0f} dossiers/s" if name.startswith("bulk") else ""
+        each = ", ".join(f"{100 * r['rps'] / anchor:.0f}%" for r, anchor in zip(measured, anchors))
+        print(f"  {name:<30} {rps:>9,.0f} req/s  p50 {statistics.median(r['p50'] for r in measured):6.2f} ms  "
+              f"p99 {statistics.median(r['p99'] for r in measured):7.2f} ms  {share:6.1f}% of stored-bytes anchor "
+              f"(rounds: {each})  "
+              f"non-2xx {sum(r['errors'] for r in measured)}{extra}")
     if args.only and "pdf" not in args.only:
         shutil.rmtree(tmp, ignore_errors=True)
         return
