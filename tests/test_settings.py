@@ -88,9 +88,8 @@ def test_a_pull_waits_for_another_process_s_sqlite_lock_off_the_event_loop(tmp_p
     # The hot path runs in the event loop on SQLite; when another process holds the write
     # lock it must neither wait there (stopping every request) nor fail: it waits on a thread.
     import sqlite3
-    import time
-
     import threading
+    import time
 
     from competenze.db import Busy, LoopConnection, make_engine, run_transaction
 

@@ -312,24 +312,24 @@ class Prepared:
                      for name, bind in compiled.binds.items()}
             # Positional drivers (sqlite3) take a list in the statement's order, where a name
             # may appear twice (its value is processed once); named ones (psycopg) a dict.
-            names = list(binds)
+            names = tuple(binds)
             order = [names.index(name) for name in compiled.positiontup] if compiled.positiontup is not None else None
             columns = list(getattr(self.statement, "exported_columns", ()))
             results = [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns]
             found = self._compiled[key] = (
-                compiled.string, order, [(name, *binds[name]) for name in names],
+                compiled.string, names, order, [(name, *spec) for name, spec in binds.items()],
                 results if any(results) else None,
                 namedtuple("Row", [column.key for column in columns], rename=True))  # row.name, as Core rows
         return found
 
     def _run(self, connection: AnyConnection, values: list[dict[str, Any]], many: bool) -> list[tuple]:
-        sql, order, binds, results, row_type = self._for(connection.dialect)
+        sql, names, order, binds, results, row_type = self._for(connection.dialect)
         parameters = [[v if (v := given.get(name, default)) is None or process is None else process(v)
                        for name, default, process in binds] for given in values]
         if order is not None:
             parameters = [[p[i] for i in order] for p in parameters]
         else:
-            parameters = [dict(zip([name for name, _, _ in binds], p)) for p in parameters]
+            parameters = [dict(zip(names, p)) for p in parameters]
         cursor = connection.connection.driver_connection.cursor()  # the driver's own, unwrapped
         try:  # not _as_sqlalchemy_errors: a context manager per statement was measurable here
             if many:

@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import TypeAdapter, ValidationError
 from sqlmodel import Session
@@ -81,8 +82,8 @@ def _pull_parameters(request: Request) -> tuple[uuid.UUID, str, str | None]:
     if lang is not None:
         try:
             lang = _LANGUAGE.validate_python(lang)
-        except ValidationError as exc:
-            raise field_error("query.lang", exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
+        except ValidationError as exc:  # worded by the one handler of request validation errors
+            raise RequestValidationError([{**error, "loc": ("query", "lang")} for error in exc.errors()]) from None
     return dossier_id, locale, lang
 
 
@@ -112,8 +113,8 @@ async def get_dossier(request: Request) -> Response:
             raise NotAcceptable("Ask for application/json, application/vc+jwt, application/xml or application/pdf.")
         return service.pull(connection, principal.access(request.state.request_id), principal, dossier_id, media)
 
-    # The hot path of CPI systems: authentication, quota, the read and its audit row in one
-    # transaction, without a thread hop per dependency (see db.in_transaction).
+    # Authentication, quota, the read and its audit row in one transaction, without a thread
+    # hop per dependency (see db.in_transaction).
     pulled = await in_transaction(request, work)
     variant = {negotiation.XML: locale, negotiation.PDF: lang or pulled.language}.get(media, "")
     etag = '"' + hashlib.sha256(f"{pulled.sha256}|{media}|{variant}|{pulled.status}".encode()).hexdigest()[:32] + '"'
