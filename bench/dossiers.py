@@ -114,6 +114,47 @@ def share_many(base: str, as_user: dict, cpi_organisation: str, count: int) -> N
         post(base + f"/api/v1/participants/{person['id']}/dossiers", {"profile": "cpi"}, as_user)
 
 
+def fabricate_shared(database_url: str, organisation_id: str, count: int) -> None:
+    """count more participants sharing a cpi dossier with the organisation, written straight
+    into the database as copies of one that was issued through the API (new ids, codes and
+    status entries, change times spread over a year): a regional caseload, in seconds rather
+    than the hours its issuance would take. The list and pull then read past all of them."""
+    import random
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import func, insert, select
+
+    from competenze.db import make_engine
+    from competenze.dossiers.models import Dossier, DossierState
+    from competenze.participants.models import Consent, Participant
+
+    p, c, d, s = (table.__table__ for table in (Participant, Consent, Dossier, DossierState))
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        consent = connection.execute(select(c).where(c.c.recipient_organisation_id == uuid.UUID(organisation_id),
+                                                     c.c.purpose == "dossier_sharing")).mappings().first()
+        dossier = connection.execute(select(d).where(d.c.participant_id == consent["participant_id"],
+                                                     d.c.profile == "cpi")).mappings().first()
+        state = connection.execute(select(s).where(s.c.dossier_id == dossier["id"])).mappings().one()
+        person = connection.execute(select(p).where(p.c.id == consent["participant_id"])).mappings().one()
+        index = connection.execute(select(func.max(d.c.status_index))).scalar_one()
+        start = datetime.now(UTC) - timedelta(days=365)
+        rows: dict[str, list] = {"p": [], "c": [], "d": [], "s": []}
+        for i in range(count):
+            pid, did = uuid.uuid4(), uuid.uuid4()
+            rows["p"].append({**person, "id": pid})
+            rows["c"].append({**consent, "id": uuid.uuid4(), "participant_id": pid})
+            rows["d"].append({**dossier, "id": did, "participant_id": pid, "status_index": index + 1 + i,
+                              "verification_code": uuid.uuid4().hex, "supersedes_id": None})
+            rows["s"].append({**state, "dossier_id": did, "participant_id": pid,
+                              "changed_at": start + timedelta(seconds=random.randrange(365 * 86400))})
+        for table, key in ((p, "p"), (c, "c"), (d, "d"), (s, "s")):
+            for at in range(0, count, 2000):
+                connection.execute(insert(table), rows[key][at:at + 2000])
+    engine.dispose()
+
+
 def pdf_times(credentials: list[dict], runs: int, language: str) -> tuple[float, float]:
     """Renders in rotation over several dossiers (so caches of their text rarely hit), each
     with a verification URL as long as a real one (its QR code as large)."""
@@ -153,6 +194,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=3, help="runs of each measurement, interleaved; medians are printed")
     parser.add_argument("--only", default="", help="comma-separated name prefixes, e.g. 'anchor,pull' (default: all)")
+    parser.add_argument("--shared", type=int, default=0, metavar="N",
+                        help="N more participants sharing a dossier with the CPI, written into the database "
+                             "(default 0: the 210 issued through the API); e.g. 20000 for a regional caseload")
     parser.add_argument("--postgres", metavar="URL", help="run the app on a new database of this PostgreSQL server "
                         "(e.g. postgresql://postgres@127.0.0.1:5432/postgres) instead of SQLite; the anchors stay on SQLite")
     args = parser.parse_args()
@@ -187,6 +231,8 @@ def main() -> None:
             base + "/api/v1/dossiers?limit=200", headers=as_client)).read())["items"]
         sample = demo_dossiers[0]
         share_many(base, as_user, cpi["organisation"]["id"], 210)
+        if args.shared:
+            fabricate_shared(database_url, cpi["organisation"]["id"], args.shared)
         listing = json.loads(urllib.request.urlopen(urllib.request.Request(
             base + "/api/v1/dossiers?limit=200", headers=as_client)).read())
         if len(listing["items"]) != 200:
@@ -239,7 +285,8 @@ def main() -> None:
             drop_database(args.postgres, f"competenze_bench_{os.getpid()}")
     anchors = [r["rps"] for r in rounds["anchor: FastAPI stored bytes"]]
     print(f"one uvicorn worker, wrk -t2 -c{args.connections} -d{args.seconds}s, loopback, "
-          f"app on {'PostgreSQL' if args.postgres else 'SQLite'}; medians of {args.rounds} rounds")
+          f"app on {'PostgreSQL' if args.postgres else 'SQLite'}, {210 + args.shared:,} participants sharing with "
+          f"the CPI; medians of {args.rounds} rounds")
     for name, measured in rounds.items():
         rps = statistics.median(r["rps"] for r in measured)
         share = statistics.median(100 * r["rps"] / anchor for r, anchor in zip(measured, anchors))

@@ -3,6 +3,7 @@
 import base64
 import gzip
 import json
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -247,6 +248,40 @@ def test_list_is_newest_change_first_with_updated_since_and_cursor(case):
     recent = client.get("/api/v1/dossiers", params={"updated_since": since}, headers=case["h"]).json()
     assert [i["id"] for i in recent["items"]] == [first["id"]]
     assert client.get("/api/v1/dossiers", params={"limit": 201}, headers=case["h"]).status_code == 422
+
+
+@pytest.mark.parametrize("kind", ["cpi client", "owning counsellor"])
+def test_a_pull_and_a_list_page_read_only_what_they_serve_however_many_share(case, engine, world, kind):
+    """The database's own plans for the statements a pull and a list page run: index lookups
+    and one walk of the change index, never the whole set of consents or of dossiers, so a
+    CPI with 20,000 consenting participants pulls as fast as one with ten (bench/dossiers.py
+    --shared measures it). On PostgreSQL, with scans and sorts priced out: an index exists
+    for every step."""
+    from competenze.auth.principals import Principal
+    from competenze.dossiers import service
+
+    principal = (Principal(kind="client", id=case["cpi_client"].id, organisation_id=case["cpi"].id,
+                           scopes=frozenset({"dossiers:read"})) if kind == "cpi client" else
+                 Principal(kind="user", id=world.counsellor_a.id, organisation_id=world.org_a.id, role="counsellor"))
+    changed, some_id = datetime(2026, 11, 1, tzinfo=UTC), uuid.UUID(case["participant"]["id"])
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SET LOCAL enable_seqscan = off"))
+            connection.execute(text("SET LOCAL enable_sort = off"))
+        viewer = service._viewer(connection, principal)
+        plans = {"pull": service._pull_query(False, viewer).plan(connection, dossier_id=some_id),
+                 "first page": service._list_query(viewer, False, False).plan(connection, limit=51),
+                 "later page": service._list_query(viewer, True, True).plan(
+                     connection, since=changed - timedelta(days=30), changed=changed, last=some_id,
+                     limit=51)}
+    for name, plan in plans.items():
+        if engine.dialect.name == "sqlite":
+            assert "LIST SUBQUERY" not in plan and "TEMP B-TREE" not in plan, (name, plan)
+            assert all("USING" in line for line in plan.splitlines() if line.startswith("SCAN")), (name, plan)
+            # A consent is found by its participant, not among all of the organisation's.
+            assert all("(participant_id=?" in line for line in plan.splitlines() if "consent" in line), (name, plan)
+        else:
+            assert "Seq Scan" not in plan and "Sort" not in plan, (name, plan)
 
 
 @pytest.mark.parametrize("params", [

@@ -322,14 +322,17 @@ class Prepared:
                 namedtuple("Row", [column.key for column in columns], rename=True))  # row.name, as Core rows
         return found
 
-    def _run(self, connection: AnyConnection, values: list[dict[str, Any]], many: bool) -> list[tuple]:
-        sql, names, order, binds, results, row_type = self._for(connection.dialect)
+    def _parameters(self, dialect: Dialect, values: list[dict[str, Any]]) -> tuple[str, list]:
+        sql, names, order, binds, _, _ = self._for(dialect)
         parameters = [[v if (v := given.get(name, default)) is None or process is None else process(v)
                        for name, default, process in binds] for given in values]
         if order is not None:
-            parameters = [[p[i] for i in order] for p in parameters]
-        else:
-            parameters = [dict(zip(names, p)) for p in parameters]
+            return sql, [[p[i] for i in order] for p in parameters]
+        return sql, [dict(zip(names, p)) for p in parameters]
+
+    def _run(self, connection: AnyConnection, values: list[dict[str, Any]], many: bool) -> list[tuple]:
+        sql, parameters = self._parameters(connection.dialect, values)
+        results, row_type = self._for(connection.dialect)[4:]
         cursor = connection.connection.driver_connection.cursor()  # the driver's own, unwrapped
         try:  # not _as_sqlalchemy_errors: a context manager per statement was measurable here
             if many:
@@ -357,6 +360,19 @@ class Prepared:
 
     def many(self, connection: AnyConnection, values: list[dict[str, Any]]) -> None:
         self._run(connection, values, many=True)
+
+    def plan(self, connection: AnyConnection, **values: Any) -> str:
+        """How the database would run the statement with these values, as it says it: the
+        plan for bound values, which can differ from the plan for the same values written
+        into the text (SQLite's does)."""
+        sql, parameters = self._parameters(connection.dialect, [values])
+        explain = "EXPLAIN QUERY PLAN " if connection.dialect.name == "sqlite" else "EXPLAIN "
+        cursor = connection.connection.driver_connection.cursor()
+        try:
+            cursor.execute(explain + sql, parameters[0])
+            return "\n".join(str(row[-1]) for row in cursor.fetchall())
+        finally:
+            cursor.close()
 
 
 # scope="function": the commit runs before the response is sent, so a client never sees a

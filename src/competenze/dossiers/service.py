@@ -251,8 +251,10 @@ def _list_query(viewer: Viewer, since: bool, after: bool) -> Prepared:
         query = query.where(s.changed_at >= bindparam("since", type_=s.changed_at.type))
     if after:
         changed = bindparam("changed", type_=s.changed_at.type)
-        query = query.where((s.changed_at < changed) | ((s.changed_at == changed)
-                                                       & (s.dossier_id < bindparam("last", type_=Uuid))))
+        # (changed_at, id) before the cursor's, with changed_at as a range of its own so that
+        # the walk by ix_dossier_state_changed starts at the cursor, not at the newest row.
+        query = query.where(s.changed_at <= changed, (s.changed_at < changed)
+                            | (s.dossier_id < bindparam("last", type_=Uuid)))
     return Prepared(query.order_by(s.changed_at.desc(), s.dossier_id.desc()).limit(bindparam("limit")))
 
 

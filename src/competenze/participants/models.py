@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Uuid
+from sqlalchemy import JSON, Column, Date, ForeignKey, Index, Integer, String, Uuid
 from sqlmodel import Field, SQLModel
 
 from competenze.common.types import UTCDateTime
@@ -69,10 +69,14 @@ class ParticipantRestricted(SQLModel, table=True):
 
 class Consent(SQLModel, table=True):
     __tablename__ = "consent"
+    # ix_consent_participant_recipient: does this participant's consent let this organisation
+    # see them for this purpose? One index probe, asked by every dossier pull and for every
+    # row of a list page (participants/visibility.py); it also serves lookups by participant.
+    __table_args__ = (Index("ix_consent_participant_recipient", "participant_id", "recipient_organisation_id",
+                            "purpose"),)
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    participant_id: uuid.UUID = Field(
-        sa_column=Column(Uuid, ForeignKey("participant.id"), nullable=False, index=True))
+    participant_id: uuid.UUID = Field(sa_column=Column(Uuid, ForeignKey("participant.id"), nullable=False))
     purpose: str = Field(sa_column=Column(String(30), nullable=False))
     recipient_organisation_id: uuid.UUID = Field(
         sa_column=Column(Uuid, ForeignKey("organisation.id"), nullable=False, index=True))
