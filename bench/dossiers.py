@@ -152,6 +152,9 @@ def fabricate_shared(database_url: str, organisation_id: str, count: int) -> Non
         for table, key in ((p, "p"), (c, "c"), (d, "d"), (s, "s")):
             for at in range(0, count, 2000):
                 connection.execute(insert(table), rows[key][at:at + 2000])
+    if engine.dialect.name == "postgresql":  # as autovacuum would soon after such a load
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("ANALYZE")
     engine.dispose()
 
 
