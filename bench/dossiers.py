@@ -1,6 +1,7 @@
 """Dossier throughput and latency beside the anchors of DESIGN.md §8, in one run.
 
     .venv/bin/python bench/dossiers.py [--seconds 10] [--connections 32] [--rounds 3] [--only pull]
+                                       [--shared 20000] [--postgres URL]
 
 Needs wrk (Debian: apt-get install wrk). Each server is one uvicorn worker on loopback; wrk
 runs 2 threads with the given connections for the given seconds against it, one after the
@@ -9,7 +10,9 @@ other: the bare-ASGI anchor, the FastAPI stored-bytes anchor, the bulk list
 as vc+jwt (the CPI client), and issuance (POST, a counsellor). That sequence runs --rounds
 times; each figure printed is the median over the rounds, and each share of the anchor is
 taken against the anchor of the same round. Then PDF rendering in-process, p50/p95
-over repeated renders of a typical and of the largest allowed dossier.
+over repeated renders of a typical and of the largest allowed dossier. With --shared N, N more
+participants share a dossier with the CPI (written into the database): the pull and the list
+should cost the same at any N.
 
 Targets (issue 5): pull >= 45% of the stored-bytes anchor's requests/s with p99 <= 25 ms;
 bulk list >= 20,000 dossiers/s; issuance >= 200/s; typical PDF p50 <= 30 ms.
