@@ -206,6 +206,8 @@ def main() -> None:
     parser.add_argument("--postgres", metavar="URL", help="run the app on a new database of this PostgreSQL server "
                         "(e.g. postgresql://postgres@127.0.0.1:5432/postgres) instead of SQLite; the anchors stay on SQLite")
     args = parser.parse_args()
+    if not 0 <= args.shared <= 100_000:  # the copies take status entries of the one status list (131,072)
+        parser.error("--shared takes 0 to 100000")
     if shutil.which("wrk") is None:
         sys.exit("bench: wrk is needed (Debian: apt-get install wrk)")
     tmp = Path(tempfile.mkdtemp(prefix="competenze-bench-"))
