@@ -27,15 +27,26 @@ CASE_ROLES = frozenset({"counsellor", "org_admin"})
 NOT_FOUND = "No participant with this id is visible to you."
 
 
-def visible_filter(principal: Principal, *, via_referral: bool = False) -> ColumnElement[bool]:
+def visible_filter(principal: Principal, *, via_referral: bool = False, one: bool = False) -> ColumnElement[bool]:
     """Participants of the principal's organisation; with via_referral, also those referred
-    to it (an accepted referral, and the participant's referral consent still active)."""
+    to it (an accepted referral, and the participant's referral consent still active).
+
+    `one`: the query looks up one participant. The referral is then asked of that
+    participant (one probe of ix_referral_participant_recipient) rather than as "id in (every
+    participant referred to us)", which SQLite builds in full for every statement: 5 ms per
+    request with 5,000 referrals to the organisation. A list keeps that form, reading the
+    organisation's own participants and its referrals by index."""
     if principal.kind != "user" or principal.role not in CASE_ROLES:
         raise Forbidden("Your role does not give access to individual participants.")
     own = col(Participant.organisation_id) == principal.organisation_id
     if not via_referral:
         return own
-    return or_(own, col(Participant.id).in_(referred_to(principal.organisation_id)))
+    referred = referred_to(principal.organisation_id)
+    if one:
+        from competenze.plans.models import Referral  # plans build on participants
+
+        return or_(own, referred.where(col(Referral.participant_id) == col(Participant.id)).exists())
+    return or_(own, col(Participant.id).in_(referred))
 
 
 def referred_to(organisation_id: uuid.UUID):
@@ -51,10 +62,14 @@ def referred_to(organisation_id: uuid.UUID):
         col(Referral.to_organisation_id) == organisation_id, col(Referral.status) == "accepted", exists(consent))
 
 
+def visible_participant_query(principal: Principal, participant_id: uuid.UUID, *, via_referral: bool = False):
+    condition = visible_filter(principal, via_referral=via_referral, one=True)
+    return select(Participant).where(col(Participant.id) == participant_id, condition)
+
+
 def get_visible_participant(session: Session, principal: Principal, participant_id: uuid.UUID,
                             *, for_update: bool = False, via_referral: bool = False) -> Participant:
-    condition = visible_filter(principal, via_referral=via_referral)
-    query = select(Participant).where(col(Participant.id) == participant_id, condition)
+    query = visible_participant_query(principal, participant_id, via_referral=via_referral)
     if for_update:
         query = query.with_for_update()
     participant = session.exec(query).first()

@@ -92,14 +92,17 @@ class PlanStep(SQLModel, table=True):
 
 class Referral(SQLModel, table=True):
     __tablename__ = "referral"
-    # One open referral per step at a time.
+    # One open referral per step at a time. ix_referral_participant_recipient: is this
+    # participant referred to this organisation? One index probe (participants/visibility.py);
+    # it also serves lookups by participant.
     __table_args__ = (Index("uq_referral_one_open", "step_id", unique=True,
                             sqlite_where=text("status IN ('pending', 'accepted')"),
-                            postgresql_where=text("status IN ('pending', 'accepted')")),)
+                            postgresql_where=text("status IN ('pending', 'accepted')")),
+                      Index("ix_referral_participant_recipient", "participant_id", "to_organisation_id", "status"))
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     step_id: uuid.UUID = Field(sa_column=Column(Uuid, ForeignKey("plan_step.id"), nullable=False, index=True))
-    participant_id: uuid.UUID = Field(sa_column=Column(Uuid, ForeignKey("participant.id"), nullable=False, index=True))
+    participant_id: uuid.UUID = Field(sa_column=Column(Uuid, ForeignKey("participant.id"), nullable=False))
     from_organisation_id: uuid.UUID = Field(sa_column=Column(Uuid, ForeignKey("organisation.id"), nullable=False))
     to_organisation_id: uuid.UUID = Field(sa_column=Column(Uuid, ForeignKey("organisation.id"), nullable=False, index=True))
     status: str = Field(sa_column=Column(String(15), nullable=False))
