@@ -253,10 +253,11 @@ async def in_transaction(request: Request, work: Callable[[DriverConnection], T]
 
     Measured on a pull: FastAPI runs each sync dependency and handler on a worker thread,
     and those hops cost more than the work; an ORM Session's transaction costs ~125 us and a
-    SQLAlchemy Connection's ~60 us, against ~20 us for a pooled driver connection (less for the one LoopConnection). On SQLite
-    requests take turns anyway (SQLiteTurnMiddleware) and each query takes microseconds, so
-    the work runs right here in the event loop, like the stored-bytes anchor of bench/ —
-    unless another process holds the write lock, then on a worker thread. On PostgreSQL it
+    SQLAlchemy Connection's ~60 us, against ~20 us for a pooled driver connection (less for
+    the LoopConnection, which is never checked out). On SQLite requests take turns anyway
+    (SQLiteTurnMiddleware) and each query takes microseconds, so the work runs right here in
+    the event loop, like the stored-bytes anchor of bench/ — unless another process holds the
+    write lock, then on a worker thread. On PostgreSQL it
     runs on one worker thread so that requests overlap while they wait on the server. Any
     error rolls everything back.
     """
@@ -322,17 +323,17 @@ class Prepared:
                 namedtuple("Row", [column.key for column in columns], rename=True))  # row.name, as Core rows
         return found
 
-    def _parameters(self, dialect: Dialect, values: list[dict[str, Any]]) -> tuple[str, list]:
-        sql, names, order, binds, _, _ = self._for(dialect)
+    @staticmethod
+    def _parameters(names: tuple, order: list[int] | None, binds: list, values: list[dict[str, Any]]) -> list:
         parameters = [[v if (v := given.get(name, default)) is None or process is None else process(v)
                        for name, default, process in binds] for given in values]
         if order is not None:
-            return sql, [[p[i] for i in order] for p in parameters]
-        return sql, [dict(zip(names, p)) for p in parameters]
+            return [[p[i] for i in order] for p in parameters]
+        return [dict(zip(names, p)) for p in parameters]
 
     def _run(self, connection: AnyConnection, values: list[dict[str, Any]], many: bool) -> list[tuple]:
-        sql, parameters = self._parameters(connection.dialect, values)
-        results, row_type = self._for(connection.dialect)[4:]
+        sql, names, order, binds, results, row_type = self._for(connection.dialect)
+        parameters = self._parameters(names, order, binds, values)
         cursor = connection.connection.driver_connection.cursor()  # the driver's own, unwrapped
         try:  # not _as_sqlalchemy_errors: a context manager per statement was measurable here
             if many:
@@ -365,7 +366,8 @@ class Prepared:
         """How the database would run the statement with these values, as it says it: the
         plan for bound values, which can differ from the plan for the same values written
         into the text (SQLite's does)."""
-        sql, parameters = self._parameters(connection.dialect, [values])
+        sql, names, order, binds, _, _ = self._for(connection.dialect)
+        parameters = self._parameters(names, order, binds, [values])
         explain = "EXPLAIN QUERY PLAN " if connection.dialect.name == "sqlite" else "EXPLAIN "
         cursor = connection.connection.driver_connection.cursor()
         try:
