@@ -3,7 +3,9 @@
 ReportLab draws a string with one font and no shaping. Here each script gets its own font
 (Noto Sans for Latin, Greek and Cyrillic, Noto Naskh Arabic, Noto Sans Ethiopic) and a string
 is drawn as runs, one per script; Arabic script is shaped (arabic-reshaper) and put in visual
-order (python-bidi) first. Pure: no web or database imports.
+order (python-bidi) first. Spaces, digits and punctuation go with the run they sit in when its
+font draws them, else with Noto Sans: Noto Naskh Arabic has no parentheses, hyphen or slash,
+and Noto Sans Ethiopic not even ASCII digits. Pure: no web or database imports.
 """
 
 import re
@@ -14,7 +16,8 @@ from pathlib import Path
 
 import arabic_reshaper
 import pycountry
-from bidi import get_display
+from arabic_reshaper.letters import LETTERS_ARABIC
+from bidi.algorithm import get_display
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -46,7 +49,7 @@ def _char_script(char: str) -> str | None:
         return "ethiopic"
     if char.isalpha():
         return "latin"
-    return None  # spaces, digits, punctuation: every font has them
+    return None  # spaces, digits, punctuation: any font that has them
 
 
 def _script(text: str) -> str:
@@ -59,20 +62,33 @@ def _script(text: str) -> str:
     return "latin"
 
 
+_ARABIC_ONLY = re.compile("[\u0600-\u08ff\ufb50-\ufdff\ufe70-\ufeff]+")
 _OTHER_SCRIPTS = re.compile("[\u0600-\u08ff\ufb50-\ufdff\ufe70-\ufeff\u1200-\u139f\u2d80-\u2ddf\uab00-\uab2f]")
+
+
+@cache
+def _glyphs(script: str) -> frozenset[int]:
+    """The characters both fonts (regular and bold) of a script can draw."""
+    regular, bold = (set(pdfmetrics.getFont(name).face.charToGlyph) for name in fonts()[script])
+    return frozenset(regular & bold)
 
 
 def _runs(shown: str) -> list[tuple[str, str]]:
     """(script, text) pieces of a string in drawing order: each font draws only its own
-    script (Noto Naskh Arabic has no Latin letters), neutral characters join their neighbours."""
+    script (Noto Naskh Arabic has no Latin letters); a neutral character joins the run it sits
+    in if that run's font has it, and is drawn in Noto Sans otherwise."""
     if not _OTHER_SCRIPTS.search(shown):
         return [("latin", shown)]  # the common case, without a look at every character
-    runs: list[list[str]] = []
+    if _ARABIC_ONLY.fullmatch(shown):
+        return [("arabic", shown)]  # a word of Arabic script, as the wrapping measures it
+    runs: list[list] = []  # [script, text]; script None while only neutral characters came
     for char in shown:
         script = _char_script(char)
-        if runs and (script is None or script == runs[-1][0]):
+        if script is None and runs and runs[-1][0] is not None:
+            script = runs[-1][0] if ord(char) in _glyphs(runs[-1][0]) else "latin"
+        if runs and script == runs[-1][0]:
             runs[-1][1] += char
-        elif runs and runs[-1][0] is None:
+        elif runs and runs[-1][0] is None and _glyphs(script).issuperset(map(ord, runs[-1][1])):
             runs[-1][0], runs[-1][1] = script, runs[-1][1] + char
         else:
             runs.append([script, char])
@@ -109,17 +125,34 @@ def font(script: str, bold: bool = False) -> str:
     return fonts()[script][1 if bold else 0]
 
 
+# arabic-reshaper's letters: it replaces each by a presentation form (U+FB50-U+FEFF), so text
+# without them is shaped already (tatweel and the zero-width joiner stay as they are).
+_UNSHAPED = re.compile("[" + "".join(sorted(set(LETTERS_ARABIC) - {"\u0640", "\u200d"})) + "]")
+
+
+def shaped(text: str) -> str:
+    """Arabic script in its contextual forms, still in logical order; other text as it is.
+
+    Letters never join across a space, so a paragraph shaped once splits into its shaped
+    words: the PDF's line wrapping shapes a paragraph in one call rather than a call per word
+    (each call costs ~30 µs, most of it arabic-reshaper re-reading its configparser settings)."""
+    return arabic_reshaper.reshape(text) if _UNSHAPED.search(text) else text
+
+
 # What draws a string, measured once. A dossier repeats the same words and labels on every
 # page and every render (labels, section titles, country names), and each measure walks the
-# string through the font's width table; Arabic script also goes through arabic-reshaper,
-# whose every call re-reads its configparser settings, and python-bidi. Keys are user text,
-# so the caches are bounded (a few thousand short strings, a few MB at most).
+# string through the font's width table. Keys are user text, so the caches are bounded (a
+# few thousand short strings, a few MB at most).
 @lru_cache(maxsize=4096)
 def _visual(text: str) -> str:
-    """Arabic script in shaped, visual (left-to-right drawing) order; others unchanged."""
+    """Arabic script shaped and in visual (left-to-right drawing) order; others unchanged.
+
+    bidi.algorithm is python-bidi's implementation of the whole Unicode bidi algorithm. Its
+    newer top-level get_display (a wrapper of Rust's unicode-bidi) reorders but does not
+    mirror (rule L4): an Arabic "(...)" came out with its brackets facing outwards."""
     if _script(text) != "arabic":
         return text
-    return get_display(arabic_reshaper.reshape(text))
+    return get_display(shaped(text))
 
 
 @lru_cache(maxsize=8192)
@@ -130,8 +163,11 @@ def _layout(text: str, size: float, bold: bool) -> tuple[tuple[tuple[str, str, f
     return runs, sum(run[2] for run in runs)
 
 
+@lru_cache(maxsize=8192)
 def width(text: str, size: float, bold: bool = False) -> float:
-    return _layout(text, size, bold)[1]
+    """The width `draw` gives `text`, taken in logical order: the same glyphs in any order
+    have the same width, and the wrapping measures every word, so it skips the bidi step."""
+    return sum(pdfmetrics.stringWidth(piece, font(script, bold), size) for script, piece in _runs(shaped(text)))
 
 
 def draw(canvas: Canvas, x: float, y: float, text: str, size: float, *, bold: bool = False,
