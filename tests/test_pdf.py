@@ -1,10 +1,14 @@
 """The bilingual PDF, read back with pdftotext as a user copying text out of it would."""
 
+import re
 import subprocess
 
 import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
 
-from competenze.dossiers.pdf import catalogue, render
+from competenze.dossiers.pdf import FOOTER, MARGIN, catalogue, render
+from competenze.dossiers.pdf_text import draw
 
 DOSSIER_ID = "5f0c2a4e-8d1b-4f4e-9a57-2c7b9d0e6a11"
 
@@ -93,3 +97,70 @@ def test_the_largest_allowed_dossier_renders_and_stays_bounded():
     assert "Lavoro 59" in text and "Lavoro 60" not in text  # lists are capped
     assert "x" * 700 not in text  # long texts are cut
 
+
+
+class DrawnText:
+    """Stands in for a ReportLab canvas and records what is drawn, in which font, where."""
+
+    def __init__(self):
+        self.font, self.drawn = "", []
+
+    def setFont(self, name, size):  # noqa: N802 - ReportLab's names
+        self.font = name
+
+    def drawString(self, x, y, text):  # noqa: N802
+        self.drawn.append((x, self.font, text))
+
+
+def drawn(text: str, bold=False) -> list[tuple[float, str, str]]:
+    canvas = DrawnText()
+    draw(canvas, 0, 0, text, 9, bold=bold)
+    return sorted(canvas.drawn)
+
+
+@pytest.mark.parametrize("language", sorted(catalogue()["languages"]))
+def test_every_character_is_drawn_in_a_font_that_has_it(language):
+    # Noto Naskh Arabic has no brackets, hyphen or slash, Noto Sans Ethiopic no ASCII digits:
+    # drawn in those fonts they simply vanished from the page.
+    texts = [label[language] for label in catalogue()["labels"].values() if language in label]
+    texts += ["(محمد) [ሰላም] 1-2/3 «ትግርኛ» {x}"]  # user text mixing scripts and punctuation
+    missing = {(font, char) for text in texts for bold in (False, True) for _x, font, piece in drawn(text, bold)
+               for char in piece if ord(char) not in pdfmetrics.getFont(font).face.charToGlyph}
+    assert not missing
+
+
+def test_brackets_in_right_to_left_text_face_what_they_enclose():
+    # Read right to left, "(محمد)" opens with the bracket on the right: drawn left to right,
+    # the page shows "(" first and ")" last, each turned towards the name.
+    line = "".join(piece for _x, _font, piece in drawn("الاسم (محمد)"))
+    assert line.startswith("(") and line.index(")") > line.index("(")
+    assert "".join(piece for _x, _font, piece in drawn("(محمد)")) == "(ﺪﻤﺤﻣ)"
+
+
+def words_by_page(pdf: bytes) -> list[list[tuple[float, float, float, float, str]]]:
+    """Every word's box (x0, top, x1, bottom, in points from the top left) and text, per page."""
+    html = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return [[(float(x0), float(y0), float(x1), float(y1), text) for x0, y0, x1, y1, text in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page)]
+        for page in html.split("<page ")[1:]]
+
+
+def test_long_lists_and_long_words_stay_inside_the_page_and_clear_of_the_footer():
+    long = credential()
+    subject = long["credentialSubject"]
+    subject["drivingLicences"] = [{"category": "B", "country": "MA", "validUntil": "2030-01-01"}] * 60
+    subject["plan"] = {"status": "active", "steps": [{"title": f"Passo {i} " + "corso di italiano " * 8,
+                                                      "status": "planned", "dueDate": "2027-01-01"} for i in range(60)]}
+    subject["workExperience"][0]["description"] = "https://esempio.it/" + "x" * 500  # one word, wider than a line
+    subject["education"] *= 60
+    pages = words_by_page(render(long, language="ar", verify_url="https://x/v/1", dossier_id=DOSSIER_ID))
+    width, height = A4
+    footer_top = height - FOOTER  # the footer's lines sit below this; content stays above it
+    footers = set()
+    for words in pages:
+        for x0, top, x1, bottom, text in words:
+            assert MARGIN - 1 <= x0 and x1 <= width - MARGIN + 1, f"{text[:30]!r} runs past the margin ({x0}, {x1})"
+            assert bottom < footer_top or top > footer_top, f"{text[:30]!r} is drawn across the footer line"
+        footers.add(" ".join(re.sub(r"\d+", "N", text) for _x0, top, _x1, _bottom, text in words if top > footer_top))
+    assert len(pages) > 3 and "Passo 59" in " ".join(w[4] for words in pages for w in words)
+    assert len(footers) == 1  # the same footer on every page (bar its numbers), and nothing else down there

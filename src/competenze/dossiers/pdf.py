@@ -26,11 +26,12 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from competenze.dossiers.pdf_qr import draw_qr
-from competenze.dossiers.pdf_text import country, draw, language_name, width
+from competenze.dossiers.pdf_text import country, draw, language_name, shaped, width
 
 GREY, LIGHT = Color(0.35, 0.35, 0.35), Color(0.93, 0.93, 0.93)
 WIDTH, HEIGHT = A4
 MARGIN, FOOTER = 40, 40
+LEADING = 1.25  # line height, times the font size
 GRID = ("listening", "reading", "spoken_interaction", "spoken_production", "writing")
 # Bounds that keep the largest allowed dossier a few pages long and well under a second.
 MAX_ITEMS, MAX_TEXT = 60, 600
@@ -107,12 +108,17 @@ class Writer:
             self.y = HEIGHT - MARGIN
 
     def wrap(self, text: str, size: float, room: float, bold: bool = False) -> list[str]:
-        # Word widths add up (shaping never joins across a space), so each word is measured once.
+        # Word widths add up (shaping never joins across a space), so each word is measured once,
+        # and Arabic script is shaped once for the whole text (the lines are drawn shaped).
         space = width(" ", size, bold)
         lines, line, used = [], "", 0.0
-        for word in _clip(text).split():
+        for word in shaped(_clip(text)).split():
             needed = width(word, size, bold)
-            if not line:
+            if needed > room:  # a word wider than the column (a code, an address) is cut to fit
+                *whole, word = _cut(word, size, room, bold)
+                lines += [line, *whole] if line else whole
+                line, used = word, width(word, size, bold)
+            elif not line:
                 line, used = word, needed
             elif used + space + needed <= room:
                 line, used = f"{line} {word}", used + space + needed
@@ -128,12 +134,17 @@ class Writer:
     def block(self, x: float, room: float, text: str, size: float, *, bold=False, right=False, color=black,
               top: float | None = None) -> float:
         """Wrapped text from the cursor (or `top`) down; returns the height used (the cursor stays)."""
-        lines = self.wrap(text, size, room, bold)
+        return self.lines(x, room, self.wrap(text, size, room, bold), size, bold=bold, right=right, color=color,
+                          top=top)
+
+    def lines(self, x: float, room: float, lines: list[str], size: float, *, bold=False, right=False, color=black,
+              top: float | None = None) -> float:
+        """Lines already wrapped, from the cursor (or `top`) down; returns the height used."""
         top = self.y if top is None else top
         for index, line in enumerate(lines):
-            self.text(x + room if right else x, top - size - index * size * 1.25, line, size,
+            self.text(x + room if right else x, top - size - index * size * LEADING, line, size,
                       bold=bold, right=right, color=color)
-        return len(lines) * size * 1.25
+        return len(lines) * size * LEADING
 
     def heading(self, key: str) -> None:
         self.need(60)
@@ -147,20 +158,36 @@ class Writer:
     def row(self, key: str, value: str) -> None:
         """Italian label | value | translated label."""
         col = (WIDTH - 2 * MARGIN) / 3
-        heights = [self.block(MARGIN, col - 6, self.l.it(key), 8, color=GREY),
-                   self.block(MARGIN + col, col - 6, value, 9),
-                   self.block(MARGIN + 2 * col, col, self.l.other(key), 8, color=GREY, right=True)]
+        label, data, other = (self.wrap(self.l.it(key), 8, col - 6), self.wrap(value, 9, col - 6),
+                              self.wrap(self.l.other(key), 8, col))
+        self.need(max(len(label) * 8, len(data) * 9, len(other) * 8) * LEADING)  # a row stays on its page
+        heights = [self.lines(MARGIN, col - 6, label, 8, color=GREY), self.lines(MARGIN + col, col - 6, data, 9),
+                   self.lines(MARGIN + 2 * col, col, other, 8, color=GREY, right=True)]
         self.y -= max(heights) + 3
 
     def item(self, lines: list[str]) -> None:
-        """One entry of a list section: a bold first line, then details."""
-        self.need(14 * len(lines) + 6)
-        width = WIDTH - 2 * MARGIN
-        self.y -= self.block(MARGIN, width, lines[0], 9, bold=True) + 1
-        for line in lines[1:]:
-            if line:
-                self.y -= self.block(MARGIN + 10, width - 10, line, 8.5, color=GREY) + 1
+        """One entry of a list section, kept on one page: a bold first line, then details."""
+        room = WIDTH - 2 * MARGIN
+        title = self.wrap(lines[0], 9, room, True)
+        details = [self.wrap(line, 8.5, room - 10) for line in lines[1:] if line]
+        self.need(len(title) * 9 * LEADING + 1 + sum(len(detail) * 8.5 * LEADING + 1 for detail in details) + 4)
+        self.y -= self.lines(MARGIN, room, title, 9, bold=True) + 1
+        for detail in details:
+            self.y -= self.lines(MARGIN + 10, room - 10, detail, 8.5, color=GREY) + 1
         self.y -= 4
+
+
+def _cut(word: str, size: float, room: float, bold: bool) -> list[str]:
+    """A word in pieces as long as fit in `room` (at least a character each)."""
+    pieces = []
+    while word:
+        fits, beyond = 1, len(word) + 1  # width(word[:fits]) fits, or is one character
+        while beyond - fits > 1:
+            middle = (fits + beyond) // 2
+            fits, beyond = (middle, beyond) if width(word[:middle], size, bold) <= room else (fits, middle)
+        pieces.append(word[:fits])
+        word = word[fits:]
+    return pieces
 
 
 def _pair(labels: Labels, key: str, **fill) -> str:
