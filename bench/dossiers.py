@@ -15,7 +15,9 @@ participants share a dossier with the CPI (written into the database): the pull 
 should cost the same at any N.
 
 Targets (issue 5): pull >= 45% of the stored-bytes anchor's requests/s with p99 <= 25 ms;
-bulk list >= 20,000 dossiers/s; issuance >= 200/s; typical PDF p50 <= 30 ms.
+bulk list >= 20,000 dossiers/s; issuance >= 200/s; typical PDF p50 <= 30 ms; the largest
+allowed PDF well under a second. The pull measures 35-42% (README, Performance: why that is
+what its guarantees cost, and why a pull well below a third of the anchor is a regression).
 """
 
 import argparse
@@ -177,20 +179,30 @@ def pdf_times(credentials: list[dict], runs: int, language: str) -> tuple[float,
     return statistics.median(times), times[int(0.95 * (len(times) - 1))]
 
 
-def largest(credential: dict) -> dict:
-    """The biggest dossier the bounds allow: every section at its cap, long texts."""
+def largest(credential: dict, seed: int) -> dict:
+    """The biggest dossier the bounds allow: every section at its cap, every text at its longest,
+    in words that all differ and in Arabic script, the slowest text to set (shaped, reordered
+    and measured word by word, with nothing to reuse from a render before)."""
+    import random
+
     from competenze.dossiers.pdf import MAX_ITEMS, MAX_TEXT
 
+    rng = random.Random(seed)
+
+    def text(length: int) -> str:
+        words = ("".join(rng.choice("ابتثجحخدذرزسشصضطظعغفقكلمنهوي") for _ in range(rng.randint(3, 9)))
+                 for _ in range(length // 4))
+        return " ".join(words)[:length]
+
     subject = json.loads(json.dumps(credential["credentialSubject"]))
-    long = "x" * (MAX_TEXT - 10)
-    subject["education"] = [{"title": f"Titolo {i} {long[:150]}", "institution": long[:200], "country": "MA",
+    subject["education"] = [{"title": text(150), "institution": text(200), "country": "MA",
                              "startYear": 2000, "endYear": 2004, "eqf": 6, "recognition": "requested"}
-                            for i in range(MAX_ITEMS)]
-    subject["workExperience"] = [{"occupation": None, "title": f"Lavoro {i}", "employer": long[:200], "country": "AL",
+                            for _ in range(MAX_ITEMS)]
+    subject["workExperience"] = [{"occupation": None, "title": text(150), "employer": text(200), "country": "AL",
                                   "from": "2010-01-01", "to": "2011-01-01", "arrangement": "formal",
-                                  "description": long} for i in range(MAX_ITEMS)]
-    subject["skills"] = [{"label": {"it": f"competenza {i} " + long[:100], "ar": "مهارة"}, "method": "certificate"}
-                         for i in range(MAX_ITEMS)]
+                                  "description": text(MAX_TEXT)} for _ in range(MAX_ITEMS)]
+    subject["skills"] = [{"label": {"it": text(100), "ar": text(100)}, "method": "certificate"}
+                         for _ in range(MAX_ITEMS)]
     return {**credential, "credentialSubject": subject}
 
 
@@ -310,7 +322,7 @@ def main() -> None:
     for language, name in (("fr", "French"), ("uk", "Ukrainian"), ("ar", "Arabic")):
         p50, p95 = pdf_times(credentials, 40, language)
         print(f"  PDF typical, Italian + {name:<10} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms")
-    p50, p95 = pdf_times([largest(credentials[-1])], 10, "ar")
+    p50, p95 = pdf_times([largest(credentials[-1], seed) for seed in range(10)], 10, "ar")
     print(f"  PDF largest allowed (+ Arabic)    p50 {p50:6.1f} ms  p95 {p95:6.1f} ms")
     shutil.rmtree(tmp, ignore_errors=True)
 
