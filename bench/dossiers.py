@@ -181,8 +181,8 @@ def pdf_times(credentials: list[dict], runs: int, language: str) -> tuple[float,
 
 def largest(credential: dict, seed: int) -> dict:
     """The biggest dossier the bounds allow: every section at its cap, every text at its longest,
-    in words that all differ and in Arabic script, the slowest text to set (shaped, reordered
-    and measured word by word, with nothing to reuse from a render before)."""
+    in words that all differ and in Arabic script, the slowest text to set (shaped, measured
+    word by word and reordered line by line, with nothing to reuse from a render before)."""
     import random
 
     from competenze.dossiers.pdf import MAX_ITEMS, MAX_TEXT

@@ -32,6 +32,7 @@ GREY, LIGHT = Color(0.35, 0.35, 0.35), Color(0.93, 0.93, 0.93)
 WIDTH, HEIGHT = A4
 MARGIN, FOOTER = 40, 40
 LEADING = 1.25  # line height, times the font size
+HEADING = 36  # a section title's band, with the space above and below it
 GRID = ("listening", "reading", "spoken_interaction", "spoken_production", "writing")
 # Bounds that keep the largest allowed dossier a few pages long and well under a second.
 MAX_ITEMS, MAX_TEXT = 60, 600
@@ -101,11 +102,16 @@ class Writer:
 
     def __init__(self, canvas: Canvas, labels: Labels):
         self.c, self.l, self.y = canvas, labels, HEIGHT - MARGIN
+        self.pending: str | None = None  # a section title waiting for its first content
 
     def need(self, height: float) -> None:
-        if self.y - height < FOOTER + 20:
+        """Room for `height` more (and a pending section title above it), else a new page."""
+        if self.y - height - (HEADING if self.pending else 0) < FOOTER + 20:
             self.c.showPage()
             self.y = HEIGHT - MARGIN
+        if self.pending:
+            self._title(self.pending)
+            self.pending = None
 
     def wrap(self, text: str, size: float, room: float, bold: bool = False) -> list[str]:
         # Word widths add up (shaping never joins across a space), so each word is measured once,
@@ -140,14 +146,25 @@ class Writer:
     def lines(self, x: float, room: float, lines: list[str], size: float, *, bold=False, right=False, color=black,
               top: float | None = None) -> float:
         """Lines already wrapped, from the cursor (or `top`) down; returns the height used."""
+        if self.pending and top is None:
+            self.need(height(lines, size))
         top = self.y if top is None else top
         for index, line in enumerate(lines):
             self.text(x + room if right else x, top - size - index * size * LEADING, line, size,
                       bold=bold, right=right, color=color)
-        return len(lines) * size * LEADING
+        return height(lines, size)
+
+    def flow(self, x: float, room: float, text: str, size: float, *, bold=False, color=black) -> None:
+        """A paragraph at the cursor, on the next page if it does not fit; the cursor goes below."""
+        lines = self.wrap(text, size, room, bold)
+        self.need(height(lines, size))
+        self.y -= self.lines(x, room, lines, size, bold=bold, color=color)
 
     def heading(self, key: str) -> None:
-        self.need(60)
+        """A section title, drawn with the section's first content so that it never ends a page."""
+        self.pending = key
+
+    def _title(self, key: str) -> None:
         self.y -= 10
         self.c.setFillColor(LIGHT)
         self.c.rect(MARGIN, self.y - 18, WIDTH - 2 * MARGIN, 20, stroke=0, fill=1)
@@ -160,7 +177,7 @@ class Writer:
         col = (WIDTH - 2 * MARGIN) / 3
         label, data, other = (self.wrap(self.l.it(key), 8, col - 6), self.wrap(value, 9, col - 6),
                               self.wrap(self.l.other(key), 8, col))
-        self.need(max(len(label) * 8, len(data) * 9, len(other) * 8) * LEADING)  # a row stays on its page
+        self.need(max(height(label, 8), height(data, 9), height(other, 8)))  # a row stays on its page
         heights = [self.lines(MARGIN, col - 6, label, 8, color=GREY), self.lines(MARGIN + col, col - 6, data, 9),
                    self.lines(MARGIN + 2 * col, col, other, 8, color=GREY, right=True)]
         self.y -= max(heights) + 3
@@ -170,11 +187,15 @@ class Writer:
         room = WIDTH - 2 * MARGIN
         title = self.wrap(lines[0], 9, room, True)
         details = [self.wrap(line, 8.5, room - 10) for line in lines[1:] if line]
-        self.need(len(title) * 9 * LEADING + 1 + sum(len(detail) * 8.5 * LEADING + 1 for detail in details) + 4)
+        self.need(height(title, 9) + 1 + sum(height(detail, 8.5) + 1 for detail in details) + 4)
         self.y -= self.lines(MARGIN, room, title, 9, bold=True) + 1
         for detail in details:
             self.y -= self.lines(MARGIN + 10, room - 10, detail, 8.5, color=GREY) + 1
         self.y -= 4
+
+
+def height(lines: list[str], size: float) -> float:
+    return len(lines) * size * LEADING
 
 
 def _cut(word: str, size: float, room: float, bold: bool) -> list[str]:
@@ -251,10 +272,11 @@ def _languages(w: Writer, languages: list[dict], milestones: list[dict]) -> None
                 w.text(MARGIN + first + index * col, w.y - 9, level, 10, bold=level != "–")
         w.y -= 14
         for cert in lang.get("certificates", [])[:5]:
-            w.y -= w.block(MARGIN + 12, WIDTH - 2 * MARGIN - 12,
-                           f"{cert.get('exam') or cert.get('type')} – {cert.get('level')} ({_date(cert.get('date'))})",
-                           8, color=GREY)
-    w.y -= w.block(MARGIN, WIDTH - 2 * MARGIN, _pair(w.l, "cefr_note"), 7, color=GREY) + 4
+            w.flow(MARGIN + 12, WIDTH - 2 * MARGIN - 12,
+                   f"{cert.get('exam') or cert.get('type')} – {cert.get('level')} ({_date(cert.get('date'))})", 8,
+                   color=GREY)
+    w.flow(MARGIN, WIDTH - 2 * MARGIN, _pair(w.l, "cefr_note"), 7, color=GREY)
+    w.y -= 4
     if milestones:
         w.heading("section_milestones")
         for milestone in milestones:
@@ -268,7 +290,8 @@ def _digital(w: Writer, digital: dict) -> None:
         value = f"{area['level']} ({area['europass']})" if area.get("level") else _pair(w.l, "not_assessed")
         detail = ", ".join(f"{c['code']}: {c['level']}" for c in competences if c["code"].startswith(area["area"] + "."))
         w.row(f"digital_area_{area['area']}", value + (f" — {detail}" if detail else ""))
-    w.y -= w.block(MARGIN, WIDTH - 2 * MARGIN, _pair(w.l, "digital_note"), 7, color=GREY) + 4
+    w.flow(MARGIN, WIDTH - 2 * MARGIN, _pair(w.l, "digital_note"), 7, color=GREY)
+    w.y -= 4
 
 
 def _education(w: Writer, items: list[dict]) -> None:
@@ -299,9 +322,9 @@ def _skills(w: Writer, items: list[dict]) -> None:
         labels = skill.get("label") or {}
         text = labels.get("it") or labels.get("en") or skill.get("uri", "")
         second = labels.get(w.l.second)
-        w.need(14)
-        w.y -= w.block(MARGIN, WIDTH - 2 * MARGIN, f"• {text}" + (f" / {second}" if second and second != text else "")
-                       + f" — {_pair(w.l, 'method_' + skill.get('method', 'self_declared'))}", 8.5) + 1
+        w.flow(MARGIN, WIDTH - 2 * MARGIN, f"• {text}" + (f" / {second}" if second and second != text else "")
+               + f" — {_pair(w.l, 'method_' + skill.get('method', 'self_declared'))}", 8.5)
+        w.y -= 1
 
 
 def _licences(w: Writer, items: list[dict]) -> None:

@@ -3,7 +3,7 @@
 ReportLab draws a string with one font and no shaping. Here each script gets its own font
 (Noto Sans for Latin, Greek and Cyrillic, Noto Naskh Arabic, Noto Sans Ethiopic) and a string
 is drawn as runs, one per script; Arabic script is shaped (arabic-reshaper) and put in visual
-order (python-bidi) first. Spaces, digits and punctuation go with the run they sit in when its
+order (pdf_bidi, on python-bidi) first. Spaces, digits and punctuation go with the run they sit in when its
 font draws them, else with Noto Sans: Noto Naskh Arabic has no parentheses, hyphen or slash,
 and Noto Sans Ethiopic not even ASCII digits. Pure: no web or database imports.
 """
@@ -17,10 +17,11 @@ from pathlib import Path
 import arabic_reshaper
 import pycountry
 from arabic_reshaper.letters import LETTERS_ARABIC
-from bidi.algorithm import get_display
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+
+from competenze.dossiers.pdf_bidi import visual
 
 FONTS = {"latin": ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"),
          "arabic": ("NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf"),
@@ -41,11 +42,18 @@ def fonts() -> dict[str, tuple[str, str]]:
     return names
 
 
+# Code point ranges of the scripts drawn in a font of their own (Noto Sans draws the rest).
+ARABIC = "\u0600-\u08ff\ufb50-\ufdff\ufe70-\ufeff"  # with the presentation forms shaping yields
+ETHIOPIC = "\u1200-\u139f\u2d80-\u2ddf\uab00-\uab2f"
+_ARABIC_CHAR, _ETHIOPIC_CHAR = re.compile(f"[{ARABIC}]"), re.compile(f"[{ETHIOPIC}]")
+_ARABIC_ONLY = re.compile(f"[{ARABIC}]+")
+_OTHER_SCRIPTS = re.compile(f"[{ARABIC}{ETHIOPIC}]")
+
+
 def _char_script(char: str) -> str | None:
-    code = ord(char)
-    if 0x0600 <= code <= 0x08FF or 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF:
+    if _ARABIC_CHAR.match(char):
         return "arabic"
-    if 0x1200 <= code <= 0x139F or 0x2D80 <= code <= 0x2DDF or 0xAB00 <= code <= 0xAB2F:
+    if _ETHIOPIC_CHAR.match(char):
         return "ethiopic"
     if char.isalpha():
         return "latin"
@@ -60,10 +68,6 @@ def _script(text: str) -> str:
         if script in ("arabic", "ethiopic"):
             return script
     return "latin"
-
-
-_ARABIC_ONLY = re.compile("[\u0600-\u08ff\ufb50-\ufdff\ufe70-\ufeff]+")
-_OTHER_SCRIPTS = re.compile("[\u0600-\u08ff\ufb50-\ufdff\ufe70-\ufeff\u1200-\u139f\u2d80-\u2ddf\uab00-\uab2f]")
 
 
 @cache
@@ -135,8 +139,10 @@ def shaped(text: str) -> str:
 
     Letters never join across a space, so a paragraph shaped once splits into its shaped
     words: the PDF's line wrapping shapes a paragraph in one call rather than a call per word
-    (each call costs ~30 µs, most of it arabic-reshaper re-reading its configparser settings)."""
-    return arabic_reshaper.reshape(text) if _UNSHAPED.search(text) else text
+    (each call costs ~30 µs, most of it arabic-reshaper re-reading its configparser settings).
+    A zero-width joiner is dropped first: arabic-reshaper 3.1 fails on one before a lam-alef,
+    and leaves none in what it returns anyway."""
+    return arabic_reshaper.reshape(text.replace("\u200d", "")) if _UNSHAPED.search(text) else text
 
 
 # What draws a string, measured once. A dossier repeats the same words and labels on every
@@ -145,14 +151,10 @@ def shaped(text: str) -> str:
 # few thousand short strings, a few MB at most).
 @lru_cache(maxsize=4096)
 def _visual(text: str) -> str:
-    """Arabic script shaped and in visual (left-to-right drawing) order; others unchanged.
-
-    bidi.algorithm is python-bidi's implementation of the whole Unicode bidi algorithm. Its
-    newer top-level get_display (a wrapper of Rust's unicode-bidi) reorders but does not
-    mirror (rule L4): an Arabic "(...)" came out with its brackets facing outwards."""
+    """Arabic script shaped and in visual (left-to-right drawing) order; others unchanged."""
     if _script(text) != "arabic":
         return text
-    return get_display(shaped(text))
+    return visual(shaped(text))
 
 
 @lru_cache(maxsize=8192)
@@ -165,8 +167,9 @@ def _layout(text: str, size: float, bold: bool) -> tuple[tuple[tuple[str, str, f
 
 @lru_cache(maxsize=8192)
 def width(text: str, size: float, bold: bool = False) -> float:
-    """The width `draw` gives `text`, taken in logical order: the same glyphs in any order
-    have the same width, and the wrapping measures every word, so it skips the bidi step."""
+    """The width of `text` for wrapping, taken in logical order without the bidi step (the
+    wrapping measures every word). It is the drawn width but where a space or punctuation mark
+    between two scripts falls into the other font in visual order: a fraction of a point."""
     return sum(pdfmetrics.stringWidth(piece, font(script, bold), size) for script, piece in _runs(shaped(text)))
 
 
