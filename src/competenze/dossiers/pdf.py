@@ -7,11 +7,11 @@ literally (a name like "<b>Ali</b>" prints as typed). Canvas drawing is also wha
 typical dossier well under the 30 ms budget.
 
 Scripts: Latin, Greek and Cyrillic (Noto Sans), Arabic script — Arabic, Dari/Persian, Urdu,
-Pashto — shaped and laid out right-to-left (Noto Naskh Arabic, arabic-reshaper for the
-contextual forms, python-bidi for the visual order), and Ethiopic for Tigrinya and Amharic
-(Noto Sans Ethiopic, which needs no shaping). Scripts that need complex shaping ReportLab
-cannot do (Bengali, Devanagari, Gurmukhi, Sinhala) and Chinese, Japanese and Korean (no CJK
-font is shipped) get English as the second language, and the document says so.
+Pashto — shaped by HarfBuzz and laid out right-to-left (Noto Naskh Arabic; pdf_text,
+pdf_bidi), and Ethiopic for Tigrinya and Amharic (Noto Sans Ethiopic, which needs no
+shaping). Bengali, Devanagari, Gurmukhi and Sinhala (no font shipped for them yet) and
+Chinese, Japanese and Korean (no CJK font) get English as the second language, and the
+document says so.
 """
 
 import io
@@ -26,7 +26,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from competenze.dossiers.pdf_qr import draw_qr
-from competenze.dossiers.pdf_text import country, draw, language_name, shaped, width
+from competenze.dossiers.pdf_text import country, draw, language_name, width
 
 GREY, LIGHT = Color(0.35, 0.35, 0.35), Color(0.93, 0.93, 0.93)
 WIDTH, HEIGHT = A4
@@ -114,11 +114,10 @@ class Writer:
             self.pending = None
 
     def wrap(self, text: str, size: float, room: float, bold: bool = False) -> list[str]:
-        # Word widths add up (shaping never joins across a space), so each word is measured once,
-        # and Arabic script is shaped once for the whole text (the lines are drawn shaped).
+        # Word widths add up (shaping never joins across a space), so each word is measured once.
         space = width(" ", size, bold)
         lines, line, used = [], "", 0.0
-        for word in shaped(_clip(text)).split():
+        for word in _clip(text).split():
             needed = width(word, size, bold)
             if needed > room:  # a word wider than the column (a code, an address) is cut to fit
                 *whole, word = _cut(word, size, room, bold)

@@ -6,12 +6,14 @@ python-bidi has two implementations and neither does the whole job alone:
 - its older Python one (`bidi.algorithm`) mirrors, but lacks N0: in "Lavoro (مطعم) 2010"
   the year moves inside the brackets.
 So the levels come from the Rust one and the rest is done here: L2 (reverse each run at or
-above each odd level) and L4 (an odd-level character with a mirror image is drawn as that
-image). L1 (trailing whitespace back to the paragraph level) is not needed: the PDF draws
-single lines without tabs or trailing spaces. Pure: no web or database imports.
+above each odd level) gives the runs in drawing order, and L4 (an odd-level character with a
+mirror image is drawn as that image) is left to HarfBuzz for Arabic script and done by
+`mirrored` for the rest. L1 (trailing whitespace back to the paragraph level) is not needed:
+the PDF draws single lines without tabs or trailing spaces. Pure: no web or database imports.
 """
 
 import re
+from unicodedata import bidirectional
 
 from bidi import get_display
 from bidi.mirror import MIRRORED
@@ -22,6 +24,7 @@ from bidi.mirror import MIRRORED
 # newline that starts the levels field.
 _LEVELS_FIELD = "\n    levels: ["
 _LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
+_RTL_WORD = frozenset({"AL", "R", "NSM"})  # Arabic letters, right-to-left letters, combining marks
 
 
 def levels(text: str) -> list[int] | None:
@@ -41,15 +44,18 @@ def levels(text: str) -> list[int] | None:
     return found if at == len(per_byte) else None
 
 
-def visual(text: str) -> str:
-    """`text` (one line) in left-to-right drawing order, brackets facing what they enclose."""
+def runs(text: str) -> list[tuple[str, int]]:
+    """The level runs of one line in visual order, left to right: (its text in logical
+    order, its level). An odd level is right to left: draw that text reversed, mirrored (L4),
+    or hand it to a shaper that does both (HarfBuzz)."""
+    if text and text[0] != " " != text[-1] and all(char == " " or bidirectional(char) in _RTL_WORD for char in text):
+        return [(text, 1)]  # words of Arabic letters only: one right-to-left run (rules P2, W1, N1)
     resolved = levels(text)
     if resolved is None:
-        return get_display(text)
-    chars = [MIRRORED.get(char, char) if level % 2 else char for char, level in zip(text, resolved)]  # L4
-    order = list(range(len(chars)))
+        return [(text, 0)]
+    order = list(range(len(text)))
     odd = [level for level in resolved if level % 2]
-    for level in range(max(resolved), min(odd, default=max(resolved) + 1) - 1, -1):  # L2
+    for level in range(max(resolved, default=0), min(odd, default=max(resolved, default=0) + 1) - 1, -1):  # L2
         start = None
         for at in range(len(order) + 1):
             inside = at < len(order) and resolved[order[at]] >= level
@@ -58,4 +64,18 @@ def visual(text: str) -> str:
             elif not inside and start is not None:
                 order[start:at] = order[start:at][::-1]
                 start = None
-    return "".join(chars[index] for index in order)
+    found: list[list] = []  # [first logical index, last logical index, level]
+    for index in order:
+        level = resolved[index]
+        step = -1 if level % 2 else 1
+        if found and found[-1][2] == level and index == found[-1][1] + step:
+            found[-1][1] = index
+        else:
+            found.append([index, index, level])
+    return [(text[min(first, last):max(first, last) + 1], level) for first, last, level in found]
+
+
+def mirrored(text: str) -> str:
+    """Right-to-left text drawn without a shaper: reversed, each character with a mirror
+    image (brackets, guillemets) drawn as that image (L4)."""
+    return "".join(MIRRORED.get(char, char) for char in reversed(text))

@@ -1,27 +1,28 @@
 """Text for the dossier PDF in several scripts: fonts, script runs, shaping, place names.
 
-ReportLab draws a string with one font and no shaping. Here each script gets its own font
-(Noto Sans for Latin, Greek and Cyrillic, Noto Naskh Arabic, Noto Sans Ethiopic) and a string
-is drawn as runs, one per script; Arabic script is shaped (arabic-reshaper) and put in visual
-order (pdf_bidi, on python-bidi) first. Spaces, digits and punctuation go with the run they sit in when its
-font draws them, else with Noto Sans: Noto Naskh Arabic has no parentheses, hyphen or slash,
-and Noto Sans Ethiopic not even ASCII digits. Pure: no web or database imports.
+ReportLab draws a string with one font. Here each script gets its own font (Noto Sans for
+Latin, Greek and Cyrillic, Noto Naskh Arabic, Noto Sans Ethiopic) and a line is drawn as
+pieces, one per script and bidi level run, in visual order (pdf_bidi); Arabic script is shaped
+by HarfBuzz. Spaces, digits and punctuation go with the piece they sit in when its font draws
+them, else with Noto Sans: Noto Naskh Arabic has no parentheses, hyphen or slash, and Noto
+Sans Ethiopic not even ASCII digits. Pure: no web or database imports.
 """
 
 import re
+import threading
 from functools import cache, lru_cache
 from gettext import translation
 from importlib import resources
 from pathlib import Path
 
-import arabic_reshaper
 import pycountry
-from arabic_reshaper.letters import LETTERS_ARABIC
+import uharfbuzz
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import ShapedStr, TTFont, shapeStr
 from reportlab.pdfgen.canvas import Canvas
 
-from competenze.dossiers.pdf_bidi import visual
+from competenze.dossiers.pdf_bidi import mirrored
+from competenze.dossiers.pdf_bidi import runs as bidi_runs
 
 FONTS = {"latin": ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"),
          "arabic": ("NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf"),
@@ -129,48 +130,70 @@ def font(script: str, bold: bool = False) -> str:
     return fonts()[script][1 if bold else 0]
 
 
-# arabic-reshaper's letters: it replaces each by a presentation form (U+FB50-U+FEFF), so text
-# without them is shaped already (tatweel and the zero-width joiner stay as they are).
-_UNSHAPED = re.compile("[" + "".join(sorted(set(LETTERS_ARABIC) - {"\u0640", "\u200d"})) + "]")
+# HarfBuzz through ReportLab (uharfbuzz) shapes Arabic script: contextual forms and
+# ligatures from the font's own tables, right to left, mirrored. Unicode's presentation
+# forms (arabic-reshaper, used before) have none for Pashto's own letters (ټ ځ ښ ګ ږ ړ ڼ ۍ),
+# which then printed isolated and broke their neighbours' joins. ReportLab gives a glyph
+# with no character of its own (a form of one of those) a private-use character in the
+# font, so shaping is serialised: PDFs render on worker threads.
+_SHAPING = threading.Lock()
 
 
-def shaped(text: str) -> str:
-    """Arabic script in its contextual forms, still in logical order; other text as it is.
-
-    Letters never join across a space, so a paragraph shaped once splits into its shaped
-    words: the PDF's line wrapping shapes a paragraph in one call rather than a call per word
-    (each call costs ~30 µs, most of it arabic-reshaper re-reading its configparser settings).
-    A zero-width joiner is dropped first: arabic-reshaper 3.1 fails on one before a lam-alef,
-    and leaves none in what it returns anyway."""
-    return arabic_reshaper.reshape(text.replace("\u200d", "")) if _UNSHAPED.search(text) else text
+def _piece(script: str, text: str, level: int, size: float, bold: bool) -> tuple[str, str, float]:
+    """(font, what to draw, its width) for one script's piece of a level run."""
+    name = font(script, bold)
+    if script == "arabic":
+        with _SHAPING:
+            drawn = shapeStr(text, name, size)
+        if isinstance(drawn, ShapedStr):  # else HarfBuzz changed nothing: a lone letter, digits
+            return name, drawn, sum(glyph.x_advance for glyph in drawn.__shapeData__) * size / 1000
+    drawn = mirrored(text) if level % 2 else text
+    return name, drawn, pdfmetrics.stringWidth(drawn, name, size)
 
 
 # What draws a string, measured once. A dossier repeats the same words and labels on every
 # page and every render (labels, section titles, country names), and each measure walks the
-# string through the font's width table. Keys are user text, so the caches are bounded (a
-# few thousand short strings, a few MB at most).
-@lru_cache(maxsize=4096)
-def _visual(text: str) -> str:
-    """Arabic script shaped and in visual (left-to-right drawing) order; others unchanged."""
-    if _script(text) != "arabic":
-        return text
-    return visual(shaped(text))
-
-
+# string through the font's width table or HarfBuzz. Keys are user text, so the caches are
+# bounded (a few thousand short strings, a few MB at most).
 @lru_cache(maxsize=8192)
 def _layout(text: str, size: float, bold: bool) -> tuple[tuple[tuple[str, str, float], ...], float]:
     """((font, piece, width), ...) in drawing order, and the total width."""
-    runs = tuple((font(script, bold), piece, pdfmetrics.stringWidth(piece, font(script, bold), size))
-                 for script, piece in _runs(_visual(text)))
-    return runs, sum(run[2] for run in runs)
+    pieces = []
+    for run, level in bidi_runs(text) if _ARABIC_CHAR.search(text) else [(text, 0)]:
+        scripts = _runs(run)
+        for script, piece in reversed(scripts) if level % 2 else scripts:
+            pieces.append(_piece(script, piece, level, size, bold))
+    return tuple(pieces), sum(piece[2] for piece in pieces)
 
 
 @lru_cache(maxsize=8192)
 def width(text: str, size: float, bold: bool = False) -> float:
-    """The width of `text` for wrapping, taken in logical order without the bidi step (the
-    wrapping measures every word). It is the drawn width but where a space or punctuation mark
-    between two scripts falls into the other font in visual order: a fraction of a point."""
-    return sum(pdfmetrics.stringWidth(piece, font(script, bold), size) for script, piece in _runs(shaped(text)))
+    """The width of `text` for wrapping, without the bidi step (the wrapping measures every
+    word). It is the drawn width but where a space or punctuation mark between two scripts
+    falls into the other font in visual order: a fraction of a point."""
+    return sum(_advance(piece, font(script, bold), size) if script == "arabic"
+               else pdfmetrics.stringWidth(piece, font(script, bold), size) for script, piece in _runs(text))
+
+
+@cache
+def _harfbuzz(name: str) -> tuple[uharfbuzz.Font, int]:
+    ttf = pdfmetrics.getFont(name)
+    return uharfbuzz.Font(ttf.hbFace), ttf.face.unitsPerEm
+
+
+def _advance(text: str, name: str, size: float) -> float:
+    """The width HarfBuzz gives `text`, asked of HarfBuzz alone: ReportLab's shapeStr, which
+    the drawing needs, walks every glyph in Python and made measuring each word of the largest
+    dossier take half a second. The features are the ones shapeStr asks for."""
+    hb_font, units_per_em = _harfbuzz(name)
+    buffer = uharfbuzz.Buffer()
+    buffer.add_str(text)
+    buffer.guess_segment_properties()
+    uharfbuzz.shape(hb_font, buffer, _FEATURES)
+    return sum(position.x_advance for position in buffer.glyph_positions) * size / units_per_em
+
+
+_FEATURES = {"kern": True, "liga": True, "dlig": True}
 
 
 def draw(canvas: Canvas, x: float, y: float, text: str, size: float, *, bold: bool = False,
