@@ -131,13 +131,18 @@ def test_every_character_is_drawn_in_a_font_that_has_it(language):
 
 def test_brackets_in_right_to_left_text_face_what_they_enclose_and_keep_their_place():
     # Read right to left, "(محمد)" opens with the bracket on the right: drawn left to right,
-    # the page shows "(" first and ")" last, each turned towards the name.
-    name, label = shown("محمد"), shown("الاسم")
-    assert shown("(محمد)") == f"({name})"
-    assert shown("الاسم (محمد)") == f"({name}) {label}"
+    # the page shows "(" first and ")" last, each turned towards the name (ﺪﻤﺤﻣ: the name's
+    # joined letters, in drawing order).
+    assert shown("(محمد)") == "(ﺪﻤﺤﻣ)"
+    assert shown("مطعم (محمد)") == "(ﺪﻤﺤﻣ) ﻢﻌﻄﻣ"
     # A year after the brackets stays after them (the paired-bracket rule), in either direction.
-    assert shown("Lavoro (محمد) 2010") == f"Lavoro ({name}) 2010"
-    assert shown("محمد (Riad) 2010") == f"2010 (Riad) {name}"
+    assert shown("Lavoro (محمد) 2010") == "Lavoro (ﺪﻤﺤﻣ) 2010"
+    assert shown("محمد (Riad) 2010") == "2010 (Riad) ﺪﻤﺤﻣ"
+
+
+def test_numbers_in_arabic_digits_read_left_to_right():
+    assert shown("ولد ١٩٨٨").startswith("١٩٨٨ ")
+    assert shown("مطعم الرياض ٢٠١٠").startswith("٢٠١٠ ")
 
 
 def shown(text: str) -> str:
@@ -145,10 +150,12 @@ def shown(text: str) -> str:
 
 
 def test_pashto_letters_join_their_neighbours():
-    # ټ has no presentation forms in Unicode: shaped from them, "ټول" printed ټ isolated and
-    # و unjoined. Shaped by the font (HarfBuzz), the word is narrower than its letters apart.
+    # ټ has no presentation forms in Unicode: shaped from them, "ټول" printed ټ and و
+    # isolated. Shaped from the font (HarfBuzz), و takes its final form, joined to ټ, and the
+    # word is narrower than its letters apart.
     from competenze.dossiers.pdf_text import width
 
+    assert "\ufeee" in shown("ټول")  # ARABIC LETTER WAW FINAL FORM
     assert width("ټول", 9) < sum(width(letter, 9) for letter in "ټول") - 2
 
 

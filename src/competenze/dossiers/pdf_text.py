@@ -142,7 +142,7 @@ _SHAPING = threading.Lock()
 def _piece(script: str, text: str, level: int, size: float, bold: bool) -> tuple[str, str, float]:
     """(font, what to draw, its width) for one script's piece of a level run."""
     name = font(script, bold)
-    if script == "arabic":
+    if script == "arabic" and level % 2:  # at an even level an Arabic-script piece is digits
         with _SHAPING:
             drawn = shapeStr(text, name, size)
         if isinstance(drawn, ShapedStr):  # else HarfBuzz changed nothing: a lone letter, digits
