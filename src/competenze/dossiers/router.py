@@ -132,9 +132,13 @@ async def get_dossier(request: Request) -> Response:
     # hop per dependency (see db.in_transaction).
     pulled = await in_transaction(request, work)
     variant = {negotiation.XML: locale, negotiation.PDF: lang or pulled.language}.get(media, "")
-    etag = '"' + hashlib.sha256(f"{pulled.sha256}|{media}|{variant}|{pulled.status}".encode()).hexdigest()[:32] + '"'
+    tag = hashlib.sha256(f"{pulled.sha256}|{media}|{variant}|{pulled.status}".encode()).hexdigest()[:32]
+    # A PDF is rendered on every pull, and its bytes can differ between renders of the same
+    # content (ReportLab numbers HarfBuzz's glyphs that have no character of their own in the
+    # order a process meets them): a weak validator. If-None-Match compares weakly anyway.
+    etag = f'W/"{tag}"' if media == negotiation.PDF else f'"{tag}"'
     headers = {**PRIVATE, "ETag": etag, "Vary": "Accept"}
-    if if_none_match and etag in [tag.strip() for tag in if_none_match.split(",")]:
+    if if_none_match and tag in [sent.strip().removeprefix("W/").strip('"') for sent in if_none_match.split(",")]:
         return Response(status_code=304, headers=headers)
     if media in (negotiation.JSON, negotiation.VC_JWT):
         return Response(pulled.document, media_type=media, headers=headers)
