@@ -15,7 +15,7 @@ the PDF draws single lines without tabs or trailing spaces. Pure: no web or data
 import re
 from unicodedata import bidirectional
 
-from bidi import get_display
+from bidi import get_base_level, get_display
 from bidi.mirror import MIRRORED
 
 # The Rust implementation tells its levels only in its debug output: a pretty-printed
@@ -29,7 +29,8 @@ _RTL_WORD = frozenset({"AL", "R", "NSM"})  # Arabic letters, right-to-left lette
 
 def levels(text: str) -> list[int] | None:
     """Each character's resolved embedding level, or None if python-bidi's debug output is
-    not what this reads (a new version): then the text is drawn in order, unmirrored."""
+    not what this reads (a new version, which the tests would catch): `runs` then gives the
+    whole line at its paragraph's level, right for a line in one direction."""
     debug = get_display(text, debug=True)
     start = debug.find(_LEVELS_FIELD)
     if start < 0:
@@ -52,7 +53,7 @@ def runs(text: str) -> list[tuple[str, int]]:
         return [(text, 1)]  # words of Arabic letters only: one right-to-left run (rules P2, W1, N1)
     resolved = levels(text)
     if resolved is None:
-        return [(text, 0)]
+        return [(text, get_base_level(text))]
     order = list(range(len(text)))
     odd = [level for level in resolved if level % 2]
     for level in range(max(resolved, default=0), min(odd, default=max(resolved, default=0) + 1) - 1, -1):  # L2
