@@ -61,16 +61,6 @@ def _char_script(char: str) -> str | None:
     return None  # spaces, digits, punctuation: any font that has them
 
 
-def _script(text: str) -> str:
-    if not _OTHER_SCRIPTS.search(text):
-        return "latin"
-    for char in text:
-        script = _char_script(char)
-        if script in ("arabic", "ethiopic"):
-            return script
-    return "latin"
-
-
 @cache
 def _glyphs(script: str) -> frozenset[int]:
     """The characters both fonts (regular and bold) of a script can draw."""
