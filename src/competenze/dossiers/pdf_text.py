@@ -44,7 +44,7 @@ def fonts() -> dict[str, tuple[str, str]]:
 
 
 # Code point ranges of the scripts drawn in a font of their own (Noto Sans draws the rest).
-ARABIC = "\u0600-\u08ff\ufb50-\ufdff\ufe70-\ufeff"  # with the presentation forms shaping yields
+ARABIC = "\u0600-\u08ff\ufb50-\ufdff\ufe70-\ufeff"  # with its presentation forms
 ETHIOPIC = "\u1200-\u139f\u2d80-\u2ddf\uab00-\uab2f"
 _ARABIC_CHAR, _ETHIOPIC_CHAR = re.compile(f"[{ARABIC}]"), re.compile(f"[{ETHIOPIC}]")
 _ARABIC_ONLY = re.compile(f"[{ARABIC}]+")
@@ -69,7 +69,7 @@ def _glyphs(script: str) -> frozenset[int]:
 
 
 def _runs(shown: str) -> list[tuple[str, str]]:
-    """(script, text) pieces of a string in drawing order: each font draws only its own
+    """(script, text) pieces of a string, in its own order: each font draws only its own
     script (Noto Naskh Arabic has no Latin letters); a neutral character joins the run it sits
     in if that run's font has it, and is drawn in Noto Sans otherwise."""
     if not _OTHER_SCRIPTS.search(shown):
