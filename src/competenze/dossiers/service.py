@@ -186,19 +186,15 @@ def listing(connection: AnyConnection, ctx: AccessContext, settings: Settings, p
         # Parsed here, strictly: pydantic would also take a number as seconds since 1970.
         since = _aware(updated_since, "query.updated_since")
     if cursor:
-        changed_raw, id_raw = decode_cursor(cursor, 2)
-        try:
-            last = uuid.UUID(str(id_raw))
-        except ValueError:
-            raise field_error("query.cursor", "not a cursor returned by this API") from None
-        after = _aware(str(changed_raw), "query.cursor"), last
+        changed, last = decode_cursor(cursor, datetime, uuid.UUID)
+        after = changed, last
     query = _list_query(_viewer(connection, principal), since is not None, after is not None)
     rows = query.rows(connection, since=since, changed=after and after[0], last=after and after[1],
                       limit=limit + 1)
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
-        next_cursor = encode_cursor([rows[-1].changed_at.isoformat(), str(uuid.UUID(str(rows[-1].id)))])
+        next_cursor = encode_cursor([rows[-1].changed_at, uuid.UUID(str(rows[-1].id))])
     if rows:
         audit.append(connection, ctx, "dossier.list", object_type="dossier",
                      participant_ids=list(dict.fromkeys(uuid.UUID(str(row.participant_id)) for row in rows)))

@@ -19,7 +19,7 @@ from competenze.common.idempotency import (
 )
 from competenze.common.pagination import Cursor, Limit, decode_cursor, encode_cursor
 from competenze.db import SessionDep
-from competenze.errors import field_error, problem_responses
+from competenze.errors import problem_responses
 from competenze.participants import consents, service
 from competenze.participants.dependencies import CaseWorker
 from competenze.participants.schemas import (
@@ -155,9 +155,7 @@ def access_log(principal: CaseWorker, ctx: Access, participant_id: uuid.UUID, se
     """Who accessed this participant's data: date, organisation and purpose, newest first."""
     participant = get_visible_participant(session, principal, participant_id)
     _personal(response)
-    before = decode_cursor(cursor, 1)[0] if cursor else None
-    if before is not None and not isinstance(before, int):
-        raise field_error("query.cursor", "not a cursor returned by this API")
+    before = decode_cursor(cursor, int)[0] if cursor else None
     rows = audit.access_log(session, participant.id, before_seq=before, limit=limit + 1)
     next_cursor = encode_cursor([rows[limit - 1][0].seq]) if len(rows) > limit else None
     items = [AccessLogEntry(occurred_at=e.occurred_at, organisation_id=e.organisation_id,

@@ -137,11 +137,7 @@ def search(session: Session, principal: Principal, ctx: AccessContext, *, q: str
     if status is not None:
         query = query.where(col(Participant.status) == status)
     if cursor:
-        created_raw, id_raw = decode_cursor(cursor, 2)
-        try:
-            created, last_id = datetime.fromisoformat(str(created_raw)), uuid.UUID(str(id_raw))
-        except ValueError:
-            raise field_error("query.cursor", "not a cursor returned by this API") from None
+        created, last_id = decode_cursor(cursor, datetime, uuid.UUID)
         query = query.where(or_(col(Participant.created_at) < created,
                                 (col(Participant.created_at) == created) & (col(Participant.id) < last_id)))
     rows = list(session.exec(query.order_by(col(Participant.created_at).desc(),
@@ -149,7 +145,7 @@ def search(session: Session, principal: Principal, ctx: AccessContext, *, q: str
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
-        next_cursor = encode_cursor([rows[-1].created_at.isoformat(), str(rows[-1].id)])
+        next_cursor = encode_cursor([rows[-1].created_at, rows[-1].id])
     if rows:
         audit.record(session, ctx, "participant.list", object_type="participant",
                      participant_ids=[p.id for p in rows])

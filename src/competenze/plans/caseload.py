@@ -74,9 +74,7 @@ def caseload(session: Session, ctx: AccessContext, principal: Principal, *, coun
     # people at most; the page is re-sorted on every call).
     start = 0
     if cursor:
-        start = decode_cursor(cursor, 1)[0]
-        if not isinstance(start, int) or start < 0:
-            raise field_error("query.cursor", "not a cursor returned by this API")
+        start = decode_cursor(cursor, int)[0]
     page = rows[start:start + limit]
     next_cursor = encode_cursor([start + limit]) if start + limit < len(rows) else None
     if page:
