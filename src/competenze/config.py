@@ -28,8 +28,12 @@ class Settings(BaseSettings):
     # None means: enabled in development, hidden in production (issue 2, point 4).
     docs_enabled: bool | None = None
     max_body_bytes: int = Field(default=256 * 1024, ge=1024, le=10 * 1024 * 1024)
-    login_max_failures_per_account: int = Field(default=5, ge=1)
+    # Sign-in throttling (auth/throttle.py): failures per account and address, per address,
+    # and the account-wide count past which every attempt waits a bounded, growing delay.
+    login_max_failures_per_account_address: int = Field(default=5, ge=1)
     login_max_failures_per_ip: int = Field(default=20, ge=1)
+    login_account_delay_after: int = Field(default=10, ge=1, le=100)
+    login_account_max_delay_seconds: int = Field(default=60, ge=1, le=900)
     login_window_seconds: int = Field(default=900, ge=10)
     # Dossiers: how long a new dossier is valid (0: no validUntil), how often one machine
     # client may call the dossier API, and how often one address may open /verify pages.

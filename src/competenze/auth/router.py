@@ -21,6 +21,7 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"],
                    responses=problem_responses(400, 401, 403, 405, 413, 422, 429, 503))
 
 FormStr = Annotated[str | None, Form(max_length=512)]
+GRANT_TYPES = ("password", "refresh_token", "client_credentials")
 
 
 def _require(value: str | None, name: str, grant: str) -> str:
@@ -31,7 +32,11 @@ def _require(value: str | None, name: str, grant: str) -> str:
 
 @router.post("/token", response_model=TokenResponse, operation_id="auth_token")
 def token(request: Request, response: Response, session: SessionDep,
-          grant_type: Annotated[str, Form(min_length=1, max_length=40)], username: FormStr = None,
+          grant_type: Annotated[str, Form(
+              min_length=1, max_length=40, pattern=r"^[a-z_]+$",
+              # Declared for clients; checked below so that another value gets RFC 6749's
+              # unsupported_grant_type rather than a validation error.
+              json_schema_extra={"enum": list(GRANT_TYPES)})], username: FormStr = None,
           password: FormStr = None, refresh_token: FormStr = None, client_id: FormStr = None,
           client_secret: FormStr = None, scope: FormStr = None) -> TokenResponse:
     """Exchange credentials for tokens: password (staff), refresh_token, client_credentials."""

@@ -9,15 +9,16 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from competenze.auth import throttle
 from competenze.auth.keys import KeyRing
 from competenze.auth.models import RefreshToken
 from competenze.auth.passwords import verify_password
 from competenze.auth.schemas import TokenResponse
 from competenze.auth.tokens import CLIENT_ACCESS, USER_ACCESS, issue_access_token
-from competenze.common import ratelimit
+from competenze.common.fields import normalise_email
 from competenze.common.time import utcnow
 from competenze.config import Settings
-from competenze.errors import AppError, TooManyRequests
+from competenze.errors import AppError
 from competenze.organisations.models import ApiClient, User
 
 CLIENT_SCOPES = frozenset({"dossiers:read"})
@@ -53,20 +54,6 @@ def _hash_refresh(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _throttle(session: Session, settings: Settings, keys_and_limits: list[tuple[str, int]]) -> None:
-    for key, limit in keys_and_limits:
-        wait = ratelimit.retry_after(session, key, limit=limit,
-                                     window_seconds=settings.login_window_seconds)
-        if wait is not None:
-            raise TooManyRequests(f"Too many failed sign-in attempts; try again in {wait} seconds.",
-                                  retry_after=wait)
-
-
-def _count_failure(session: Session, settings: Settings, keys: list[str]) -> None:
-    for key in keys:
-        ratelimit.count(session.connection(), key, window_seconds=settings.login_window_seconds)
-
-
 def issue_user_tokens(session: Session, issuer: Issuer, user: User, family_id: uuid.UUID) -> TokenResponse:
     """An access token and a new refresh token of the sign-in `family_id`."""
     now = utcnow()
@@ -83,20 +70,18 @@ def issue_user_tokens(session: Session, issuer: Issuer, user: User, family_id: u
 
 def password_grant(session: Session, issuer: Issuer, *, email: str, password: str,
                    client_ip: str) -> TokenResponse:
-    settings = issuer.settings
-    email = email.strip().casefold()
-    account_key, ip_key = f"login:account:{email}", f"login:ip:{client_ip}"
-    _throttle(session, settings, [(account_key, settings.login_max_failures_per_account),
-                                  (ip_key, settings.login_max_failures_per_ip)])
+    email = normalise_email(email)
+    attempt = throttle.Attempt(account=f"user:{email}", address=client_ip)
+    throttle.check(session, issuer.settings, attempt)
     user = session.exec(select(User).where(col(User.email) == email)).first()
     # verify_password does the same argon2 work for an unknown email (timing) and the
     # error below is the same for every cause (body).
     valid = verify_password(user.password_hash if user else None, password)
     if user is None or not valid or not user.is_active:
-        _count_failure(session, settings, [account_key, ip_key])
+        throttle.failed(session, issuer.settings, attempt)
         raise OAuthError("invalid_grant", "The email or the password is wrong.",
                          keep_changes=True)
-    ratelimit.reset(session, account_key)
+    throttle.succeeded(session, attempt)
     return issue_user_tokens(session, issuer, user, uuid.uuid4())
 
 
@@ -136,16 +121,15 @@ def refresh_grant(session: Session, issuer: Issuer, *, refresh_token: str) -> To
 
 def client_credentials_grant(session: Session, issuer: Issuer, *, client_id: str,
                              client_secret: str, scope: str | None, client_ip: str) -> TokenResponse:
-    settings = issuer.settings
-    client_key, ip_key = f"client:{client_id}", f"login:ip:{client_ip}"
-    _throttle(session, settings, [(client_key, settings.login_max_failures_per_account),
-                                  (ip_key, settings.login_max_failures_per_ip)])
+    attempt = throttle.Attempt(account=f"client:{client_id}", address=client_ip)
+    throttle.check(session, issuer.settings, attempt)
     client = session.exec(select(ApiClient).where(col(ApiClient.client_id) == client_id)).first()
     valid = verify_password(client.secret_hash if client else None, client_secret)
     if client is None or not valid or not client.is_active:
-        _count_failure(session, settings, [client_key, ip_key])
+        throttle.failed(session, issuer.settings, attempt)
         raise OAuthError("invalid_client", "The client id or the client secret is wrong.",
                          status=401, keep_changes=True)
+    throttle.succeeded(session, attempt)
     allowed = set(client.scopes.split())
     requested = set(scope.split()) if scope else allowed
     if not requested <= allowed:

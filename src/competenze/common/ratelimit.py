@@ -19,16 +19,17 @@ from competenze.common.time import utcnow
 from competenze.db import AnyConnection, Prepared
 
 
-def _live(row: RateLimitBucket | None, window: timedelta) -> RateLimitBucket | None:
-    if row is None or row.window_start <= utcnow() - window:
+def live(session: Session, key: str, *, window_seconds: int) -> RateLimitBucket | None:
+    """`key`'s counter in its current window, or None when it has none (or it is over)."""
+    row = session.get(RateLimitBucket, key)
+    if row is None or row.window_start <= utcnow() - timedelta(seconds=window_seconds):
         return None
     return row
 
 
 def retry_after(session: Session, key: str, *, limit: int, window_seconds: int) -> int | None:
     """Seconds to wait if `key` has used up its window, else None. Does not count."""
-    window = timedelta(seconds=window_seconds)
-    row = _live(session.get(RateLimitBucket, key), window)
+    row = live(session, key, window_seconds=window_seconds)
     if row is None or row.count < limit:
         return None
     return _wait(row.window_start, window_seconds)
