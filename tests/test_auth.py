@@ -43,6 +43,22 @@ def test_email_is_case_insensitive_at_sign_in(client, world):
     assert token_for(client, world.counsellor_a.email.upper())["access_token"]
 
 
+def test_an_email_whose_casefold_differs_from_its_lowercase_signs_in_as_created(client, world):
+    # "ß".casefold() is "ss" but "ß".lower() is "ß": creation and sign-in once disagreed, and
+    # such an account could never sign in. And "é" typed as e + combining accent is one letter.
+    h = auth(client, world.admin_a)
+    created = client.post("/api/v1/users", headers=h, json={
+        "email": "  Straße.René@Example.org ", "display_name": "Renée Straße", "role": "counsellor",
+        "password": PASSWORD})
+    assert created.status_code == 201, created.text
+    assert created.json()["email"] == "straße.rené@example.org"
+    for typed in ("straße.rené@example.org", "STRAßE.RENÉ@EXAMPLE.ORG", "Straße.René@example.org"):
+        assert token_for(client, typed)["access_token"], typed
+    duplicate = client.post("/api/v1/users", headers=h, json={
+        "email": "STRAßE.RENÉ@example.org", "display_name": "Again", "role": "counsellor", "password": PASSWORD})
+    assert duplicate.status_code == 409
+
+
 def test_refresh_rotates_and_replay_revokes_the_family(client, world):
     first = token_for(client, world.counsellor_a.email)
     refreshed = client.post("/api/v1/auth/token", data={

@@ -10,10 +10,9 @@ from sqlalchemy import Date, String, Uuid
 from sqlmodel import Field, SQLModel
 
 from competenze.assessments.evidence import Method
-from competenze.common.fields import Label, Name, Note
+from competenze.common.fields import Label, Name, Note, PastDate
 from competenze.common.time import today
 from competenze.common.types import UTCDateTime
-from competenze.participants.schemas import PastDate
 
 
 class RecordColumns(SQLModel):

@@ -1,14 +1,14 @@
 """API models for dossiers and verification."""
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from competenze.common.codes import LanguageCode
-from competenze.common.fields import STRICT_INPUT, Note
+from competenze.common.fields import STRICT_INPUT, Day, Note
 
 
 class Profile(StrEnum):
@@ -25,7 +25,7 @@ class DossierStatus(StrEnum):
 class DossierCreate(BaseModel):
     model_config = STRICT_INPUT
     profile: Profile = Field(description="cpi: for employment centres; public: for employers")
-    valid_until: date | None = Field(default=None, description="Default: the configured validity from today")
+    valid_until: Day | None = Field(default=None, description="Default: the configured validity from today")
     language: LanguageCode | None = Field(
         default=None, description="The PDF's second language; default: the participant's preferred language")
 

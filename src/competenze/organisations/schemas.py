@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from competenze.common.fields import STRICT_INPUT, Email, Label, Password
 from competenze.organisations.models import OrganisationKind, UserRole
@@ -41,7 +41,7 @@ class UserUpdate(BaseModel):
     model_config = STRICT_INPUT
     display_name: Label | None = None
     role: UserRole | None = None
-    is_active: bool | None = None
+    is_active: StrictBool | None = None
     organisation_id: uuid.UUID | None = Field(default=None, description="Admins only")
     password: Password | None = None
 

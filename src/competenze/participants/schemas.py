@@ -8,8 +8,17 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from competenze.common.codes import CountryCode, LanguageCode
-from competenze.common.fields import STRICT_INPUT, Email, Name, Note, Phone, bounded
-from competenze.common.time import today
+from competenze.common.fields import (
+    STRICT_INPUT,
+    Email,
+    Moment,
+    Name,
+    Note,
+    PastDate,
+    Phone,
+    bounded,
+    within_years,
+)
 from competenze.participants import fiscal_code
 
 
@@ -56,18 +65,6 @@ class ConsentMethod(StrEnum):
     in_person = "in_person"
 
 
-def _not_future(value: date | None) -> date | None:
-    if value is not None and value > today():
-        raise ValueError("must not be in the future")
-    return value
-
-
-def _plausible_birth(value: date) -> date:
-    if value < date(1900, 1, 1):
-        raise ValueError("must be after 1900-01-01")
-    return _not_future(value)
-
-
 def _unique(values: list) -> list:
     if len(set(values)) != len(values):
         raise ValueError("list each code once")
@@ -78,8 +75,7 @@ def _fiscal(value: str | None) -> str | None:
     return None if value is None else fiscal_code.normalise(value)
 
 
-PastDate = Annotated[date, AfterValidator(_not_future)]
-BirthDate = Annotated[date, AfterValidator(_plausible_birth)]
+PermitExpiry = within_years(30)
 Countries = Annotated[list[CountryCode], Field(max_length=5), AfterValidator(_unique)]
 Languages = Annotated[list[LanguageCode], Field(max_length=5), AfterValidator(_unique)]
 FiscalCode = Annotated[str, Field(max_length=20, examples=["RSSMRA85T10A562S"]), AfterValidator(_fiscal)]
@@ -105,7 +101,7 @@ class ParticipantCreate(_Checks):
     model_config = STRICT_INPUT
     given_names: Name
     family_name: Name
-    birth_date: BirthDate
+    birth_date: PastDate
     sex: Sex
     country_of_birth: CountryCode
     citizenships: Countries = Field(default_factory=list, description="Empty for stateless people")
@@ -117,7 +113,7 @@ class ParticipantCreate(_Checks):
     phone: Phone | None = None
     fiscal_code: FiscalCode | None = None
     permit_category: PermitCategory | None = None
-    permit_expiry: date | None = None
+    permit_expiry: PermitExpiry | None = None
     counsellor_id: uuid.UUID | None = Field(default=None, description="Defaults to you if you are a counsellor")
     permit_type: PermitType | None = Field(default=None, description="Restricted: counsellors only")
     support_needs: Note | None = Field(default=None, description="Restricted: counsellors only")
@@ -129,7 +125,7 @@ class ParticipantUpdate(_Checks):
     model_config = STRICT_INPUT
     given_names: Name | None = None
     family_name: Name | None = None
-    birth_date: BirthDate | None = None
+    birth_date: PastDate | None = None
     sex: Sex | None = None
     country_of_birth: CountryCode | None = None
     citizenships: Countries | None = None
@@ -141,7 +137,7 @@ class ParticipantUpdate(_Checks):
     phone: Phone | None = None
     fiscal_code: FiscalCode | None = None
     permit_category: PermitCategory | None = None
-    permit_expiry: date | None = None
+    permit_expiry: PermitExpiry | None = None
     counsellor_id: uuid.UUID | None = None
     permit_type: PermitType | None = None
     support_needs: Note | None = None
@@ -199,7 +195,7 @@ class ConsentCreate(BaseModel):
     purpose: ConsentPurpose
     recipient_organisation_id: uuid.UUID
     method: ConsentMethod
-    given_at: datetime | None = Field(default=None, description="Defaults to now; not in the future")
+    given_at: Moment | None = Field(default=None, description="Defaults to now; not in the future")
 
 
 class ConsentOut(BaseModel):

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, StrictInt, model_validator
 
 from competenze.assessments.experience.schemas import (
     EscoOccupationUri,
@@ -13,9 +13,8 @@ from competenze.assessments.experience.schemas import (
     Recognition,
 )
 from competenze.assessments.language.schemas import CertificateIn, Levels
-from competenze.common.fields import STRICT_INPUT, Label, Note
+from competenze.common.fields import STRICT_INPUT, Day, Label, Note, PastDate, bounded
 from competenze.frameworks.catalogue import CefrLevel, DigCompCode
-from competenze.participants.schemas import PastDate
 from competenze.plans.rules import (
     PlanAction,
     PlanStatus,
@@ -49,26 +48,26 @@ class AgreementMethod(StrEnum):
 
 
 OccupationList = Annotated[list[EscoOccupationUri], Field(max_length=5)]
-ReviewDates = Annotated[list[date], Field(max_length=12)]
+ReviewDates = Annotated[list[Day], Field(max_length=12)]
 
 
 class PlanCreate(BaseModel):
     model_config = STRICT_INPUT
-    appraisal: Annotated[str, Field(max_length=4000)] | None = Field(
+    appraisal: bounded(4000) | None = Field(
         default=None, description="The counsellor's overall appraisal")
     participant_goals: Note | None = Field(
         default=None, description="The participant's own goals; defaults to the work goals of their expectations")
     target_occupations: OccupationList = Field(default_factory=list, description="ESCO occupations aimed at")
-    horizon: date | None = Field(default=None, description="When the plan should be achieved")
+    horizon: Day | None = Field(default=None, description="When the plan should be achieved")
     review_dates: ReviewDates = Field(default_factory=list)
 
 
 class PlanUpdate(BaseModel):
     model_config = STRICT_INPUT
-    appraisal: Annotated[str, Field(max_length=4000)] | None = None
+    appraisal: bounded(4000) | None = None
     participant_goals: Note | None = None
     target_occupations: OccupationList | None = None
-    horizon: date | None = None
+    horizon: Day | None = None
     review_dates: ReviewDates | None = None
 
 
@@ -95,7 +94,7 @@ class StepCreate(BaseModel):
     description: Note | None = None
     responsible_organisation_id: uuid.UUID | None = Field(
         default=None, description="Defaults to the plan's organisation; refer the step to hand it over")
-    due_date: date | None = None
+    due_date: Day | None = None
     depends_on: Annotated[list[uuid.UUID], Field(max_length=20)] = Field(
         default_factory=list, description="Steps of this plan that must be done first")
     target_level: CefrLevel | None = Field(default=None, description="italian_course: the CEFR level aimed at")
@@ -119,7 +118,7 @@ class StepUpdate(BaseModel):
     title: Label | None = None
     description: Note | None = None
     responsible_organisation_id: uuid.UUID | None = None
-    due_date: date | None = None
+    due_date: Day | None = None
     depends_on: Annotated[list[uuid.UUID], Field(max_length=20)] | None = None
     target_level: CefrLevel | None = None
     provider: Label | None = None
@@ -141,8 +140,8 @@ class LanguageResult(BaseModel):
 class QualificationResult(BaseModel):
     model_config = STRICT_INPUT
     title: Label
-    isced_level: int = Field(ge=0, le=8)
-    eqf_level: int | None = Field(default=None, ge=1, le=8)
+    isced_level: StrictInt = Field(ge=0, le=8)
+    eqf_level: StrictInt | None = Field(default=None, ge=1, le=8)
     institution: Label | None = None
 
 
@@ -151,7 +150,7 @@ class StepResult(BaseModel):
 
     model_config = STRICT_INPUT
     language: LanguageResult | None = Field(default=None, description="italian_course: Italian levels reached or certified")
-    digital_levels: Annotated[dict[DigCompCode, Annotated[int, Field(ge=0, le=8)]], Field(max_length=21)] | None = Field(
+    digital_levels: Annotated[dict[DigCompCode, Annotated[StrictInt, Field(ge=0, le=8)]], Field(max_length=21)] | None = Field(
         default=None, description="digital_skills_course: DigComp levels assessed at the end")
     recognition_status: Recognition | None = Field(default=None, description="qualification_recognition: the outcome")
     qualification: QualificationResult | None = Field(

@@ -4,7 +4,7 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, StrictInt, model_validator
 
 from competenze.assessments.digital.scoring import IncompleteAnswers, score
 from competenze.assessments.evidence import Method
@@ -12,8 +12,8 @@ from competenze.assessments.provenance import ProvenanceIn, ProvenanceOut
 from competenze.common.fields import STRICT_INPUT
 from competenze.frameworks.catalogue import DigCompCode
 
-Level = Annotated[int, Field(ge=0, le=8)]
-Answer = Annotated[int, Field(ge=0, le=3)]
+Level = Annotated[StrictInt, Field(ge=0, le=8)]
+Answer = Annotated[StrictInt, Field(ge=0, le=3)]
 QuestionId = Annotated[str, Field(max_length=10, pattern=r"^[1-5]\.[1-6]-[abc]$")]
 
 

@@ -5,19 +5,18 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, StrictBool, StrictInt, model_validator
 
 from competenze.assessments.evidence import Method
 from competenze.assessments.provenance import ProvenanceIn, ProvenanceOut, RecordOut
 from competenze.common.codes import CountryCode
-from competenze.common.fields import STRICT_INPUT, Label, Note
+from competenze.common.fields import STRICT_INPUT, Day, Label, Note, PastDate, bounded
 from competenze.common.time import today
-from competenze.participants.schemas import PastDate
 
 EscoOccupationUri = Annotated[str, Field(max_length=200, pattern=r"^http://data\.europa\.eu/esco/occupation/[A-Za-z0-9-]+$",
                                          examples=["http://data.europa.eu/esco/occupation/..."])]
 EscoSkillUri = Annotated[str, Field(max_length=200, pattern=r"^http://data\.europa\.eu/esco/skill/[A-Za-z0-9-]+$")]
-Year = Annotated[int, Field(ge=1940, le=2100)]
+Year = Annotated[StrictInt, Field(ge=1940, le=2100)]
 
 
 class Documents(StrEnum):
@@ -55,18 +54,18 @@ def _years_in_order(start: int | None, end: int | None) -> None:
 
 
 class _EducationFields(BaseModel):
-    isced_level: int = Field(ge=0, le=8, description="ISCED 2011 level 0-8 of the course")
-    eqf_level: int | None = Field(default=None, ge=1, le=8, description="Estimated EQF level 1-8")
+    isced_level: StrictInt = Field(ge=0, le=8, description="ISCED 2011 level 0-8 of the course")
+    eqf_level: StrictInt | None = Field(default=None, ge=1, le=8, description="Estimated EQF level 1-8")
     title: Label = Field(description="The qualification, as the person names it")
     field_of_study: Label | None = None
     institution: Label | None = None
     country: CountryCode
     start_year: Year | None = None
     end_year: Year | None = None
-    completed: bool = True
+    completed: StrictBool = True
     documents: Documents = Field(description="Whether the person has the certificates with them")
     recognition_status: Recognition = Recognition.none
-    recognition_note: Annotated[str, Field(max_length=500)] | None = None
+    recognition_note: bounded(500) | None = None
 
 
 class EducationCreate(_EducationFields):
@@ -82,18 +81,18 @@ class EducationUpdate(BaseModel):
     """Send only what changes (typically the recognition status)."""
 
     model_config = STRICT_INPUT
-    isced_level: int | None = Field(default=None, ge=0, le=8)
-    eqf_level: int | None = Field(default=None, ge=1, le=8)
+    isced_level: StrictInt | None = Field(default=None, ge=0, le=8)
+    eqf_level: StrictInt | None = Field(default=None, ge=1, le=8)
     title: Label | None = None
     field_of_study: Label | None = None
     institution: Label | None = None
     country: CountryCode | None = None
     start_year: Year | None = None
     end_year: Year | None = None
-    completed: bool | None = None
+    completed: StrictBool | None = None
     documents: Documents | None = None
     recognition_status: Recognition | None = None
-    recognition_note: Annotated[str, Field(max_length=500)] | None = None
+    recognition_note: bounded(500) | None = None
 
 
 class EducationOut(RecordOut, _EducationFields):
@@ -198,8 +197,8 @@ class LiteracySheet(BaseModel):
     own_script_writing_self: Ability | None = None
     numeracy_self: Numeracy | None = None
     numeracy_observed: Numeracy | None = None
-    laslliam_level: int | None = Field(default=None, ge=1, le=4, description="LASLLIAM reference level 1-4, observed")
-    years_of_schooling: int | None = Field(default=None, ge=0, le=30)
+    laslliam_level: StrictInt | None = Field(default=None, ge=1, le=4, description="LASLLIAM reference level 1-4, observed")
+    years_of_schooling: StrictInt | None = Field(default=None, ge=0, le=30)
     notes: Note | None = None
 
 
@@ -221,7 +220,7 @@ class DrivingLicence(BaseModel):
     model_config = STRICT_INPUT
     category: LicenceCategory
     country: CountryCode = Field(description="Issuing country")
-    valid_until: date | None = None
+    valid_until: Day | None = None
     status_in_italy: LicenceStatus = LicenceStatus.unknown
 
 

@@ -4,12 +4,12 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, StrictBool, model_validator
 
 from competenze.assessments.evidence import Method
 from competenze.assessments.provenance import ProvenanceIn, ProvenanceOut
 from competenze.common.codes import LanguageCode
-from competenze.common.fields import STRICT_INPUT, Label
+from competenze.common.fields import STRICT_INPUT, Label, PastDate
 from competenze.frameworks.catalogue import (
     CefrLevel,
     CefrSkill,
@@ -17,7 +17,6 @@ from competenze.frameworks.catalogue import (
     cefr,
     italian_certificates,
 )
-from competenze.participants.schemas import PastDate
 
 Levels = Annotated[dict[CefrSkill, CefrLevel], Field(max_length=7, description=(
     "CEFR level per skill: listening, reading, spoken_interaction, spoken_production, writing "
@@ -36,7 +35,7 @@ class CertificateIn(BaseModel):
 class LanguageAssessmentCreate(ProvenanceIn):
     model_config = STRICT_INPUT
     language: LanguageCode
-    mother_tongue: bool = False
+    mother_tongue: StrictBool = False
     levels: Levels = Field(default_factory=dict)
     certificate: CertificateIn | None = None
 
