@@ -3,6 +3,8 @@
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import uvicorn
@@ -18,8 +20,8 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
         "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture
-def live_server(settings):
+@contextmanager
+def running_server(settings) -> Iterator[str]:
     """A second server on the same database, with an app of its own, as a second worker
     process would be. Sharing the test client's app would share its middleware between two
     event loops in two threads (the SQLite turn lock is per loop): a request of one loop
@@ -35,9 +37,17 @@ def live_server(settings):
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "the live server did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(settings):
+    with running_server(settings) as base:
+        yield base
 
 
 @pytest.fixture

@@ -49,6 +49,93 @@ def test_idempotent_create_returns_the_first_result_and_creates_once(client, wor
     assert different.status_code == 422 and "Idempotency-Key" in different.json()["detail"]
 
 
+def _access_actions(client, headers, participant_id):
+    return [e["action"] for e in client.get(f"{BASE}/{participant_id}/access-log", headers=headers).json()["items"]]
+
+
+def test_a_replay_rechecks_visibility_is_audited_and_is_not_cacheable(client, world):
+    key = {"Idempotency-Key": "create-with-needs-1"}
+    body = participant_body(support_needs="Needs an interpreter for Tigrinya")
+    first = client.post(BASE, json=body, headers={**auth(client, world.counsellor_a), **key})
+    assert first.status_code == 201 and first.headers["cache-control"] == "no-store"
+    participant_id = first.json()["id"]
+    again = client.post(BASE, json=body, headers={**auth(client, world.counsellor_a), **key})
+    assert again.status_code == 201 and again.headers["idempotent-replayed"] == "true"
+    assert again.headers["cache-control"] == "no-store" and again.headers["location"] == first.headers["location"]
+    assert again.json()["support_needs"] == "Needs an interpreter for Tigrinya"
+    # The replay is a read of the record: it is on the participant's access log.
+    assert _access_actions(client, auth(client, world.counsellor_a2), participant_id)[:2] == ["participant.read", "participant.create"]
+
+    # The counsellor moves to organisation B and signs in again: the replay no longer shows
+    # organisation A's participant (support needs included), exactly like a GET.
+    user = f"/api/v1/users/{world.counsellor_a.id}"
+    admin = auth(client, world.admin)
+    moved = client.patch(user, json={"organisation_id": str(world.org_b.id)},
+                         headers={**admin, "If-Match": client.get(user, headers=admin).headers["etag"]})
+    assert moved.status_code == 200, moved.text
+    h = auth(client, world.counsellor_a)
+    assert client.get(f"{BASE}/{participant_id}", headers=h).status_code == 404
+    replayed = client.post(BASE, json=body, headers={**h, **key})
+    assert replayed.status_code == 404 and "Tigrinya" not in replayed.text
+    assert replayed.json()["detail"] == client.get(f"{BASE}/{participant_id}", headers=h).json()["detail"]
+
+
+def test_a_replay_shows_only_what_the_callers_role_may_see_now(client, world):
+    key = {"Idempotency-Key": "create-with-needs-2"}
+    body = participant_body(support_needs="Reduced mobility", permit_type="Protezione sussidiaria")
+    first = client.post(BASE, json=body, headers={**auth(client, world.counsellor_a), **key})
+    assert first.json()["permit_type"] == "Protezione sussidiaria"
+    user = f"/api/v1/users/{world.counsellor_a.id}"
+    admin = auth(client, world.admin_a)
+    client.patch(user, json={"role": "org_admin"}, headers={**admin, "If-Match": client.get(user, headers=admin).headers["etag"]})
+    again = client.post(BASE, json=body, headers={**auth(client, world.counsellor_a), **key})
+    assert again.status_code == 201 and again.json()["id"] == first.json()["id"]
+    assert "support_needs" not in again.json() and "permit_type" not in again.json()
+
+
+def test_a_replayed_sub_resource_is_audited_and_not_cacheable(client, world):
+    h = auth(client, world.counsellor_a)
+    participant = create_participant(client, h)
+    path = f"{BASE}/{participant['id']}/education"
+    body = {"isced_level": 3, "title": "Diploma", "country": "MA", "documents": "available"}
+    first = client.post(path, json=body, headers={**h, "Idempotency-Key": "edu-1"})
+    again = client.post(path, json=body, headers={**h, "Idempotency-Key": "edu-1"})
+    assert again.status_code == 201 and again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true" and again.headers["cache-control"] == "no-store"
+    assert _access_actions(client, h, participant["id"])[:2] == ["request.replay", "education.create"]
+
+
+def test_parallel_identical_registrations_create_exactly_one_person(settings, world, client):
+    """Ten identical POSTs at once, without an Idempotency-Key, on a live server: one 201,
+    nine 409 naming it (the duplicate check ran concurrently on PostgreSQL before)."""
+    import threading
+
+    import httpx
+
+    from tests.test_pages import running_server
+
+    headers = auth(client, world.counsellor_a)
+    body = participant_body(given_names="Parallel", family_name="Person")
+    with running_server(settings) as base:
+        results, start = [], threading.Barrier(10)
+
+        def post():
+            start.wait()
+            results.append(httpx.post(f"{base}{BASE}", json=body, headers=headers, timeout=60))
+
+        threads = [threading.Thread(target=post) for _ in range(10)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    codes = sorted(r.status_code for r in results)
+    assert codes == [201] + [409] * 9, [r.text for r in results]
+    created = next(r for r in results if r.status_code == 201).json()["id"]
+    assert all(r.json()["existing_id"] == created for r in results if r.status_code == 409)
+    listed = client.get(BASE, params={"q": "parallel person"}, headers=headers).json()["items"]
+    assert [p["id"] for p in listed] == [created]
+
+
 def test_same_idempotency_key_of_another_user_is_independent(client, world, engine):
     body = participant_body()
     a = client.post(BASE, json=body, headers={**auth(client, world.counsellor_a), "Idempotency-Key": "k1"})

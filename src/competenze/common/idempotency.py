@@ -13,7 +13,7 @@ from typing import Annotated
 
 from fastapi import Header
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from competenze.common.models import IdempotencyRecord
@@ -21,7 +21,9 @@ from competenze.common.time import utcnow
 from competenze.errors import Conflict, InvalidInput
 
 KEEP_FOR = timedelta(hours=24)
-REPLAYED_HEADERS = ("etag", "location")
+# What a replay repeats of the first response's headers (no-store above all: the body is
+# personal data, and a replay must not be cacheable where the original was not).
+REPLAYED_HEADERS = ("etag", "location", "cache-control")
 
 IdempotencyKeyHeader = Annotated[
     str | None,
@@ -35,8 +37,17 @@ def fingerprint(*parts: object) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+def stored_response(record: IdempotencyRecord) -> Response:
+    """The first response again, as it was sent."""
+    return Response(record.body, status_code=record.status_code, headers=json.loads(record.headers_json),
+                    media_type="application/json")
+
+
 def run_idempotent(session: Session, *, principal: str, key: str | None, request_fingerprint: str,
-                   create: Callable[[], JSONResponse]) -> Response:
+                   create: Callable[[], JSONResponse], replay: Callable[[IdempotencyRecord], Response]) -> Response:
+    """create(), or for a repeated key replay(record). A replay is a read of what was created
+    and goes through the same gates as one: replay() re-checks that the caller may still see
+    it (they may have moved organisation since) and records the access."""
     if key is None:
         return create()
     record = session.get(IdempotencyRecord, (principal, key))
@@ -50,10 +61,9 @@ def run_idempotent(session: Session, *, principal: str, key: str | None, request
                 "This Idempotency-Key was already used for a different request; use a new key "
                 "for a new request.", errors=[{"field": "header.Idempotency-Key",
                                                "message": "reused with a different request"}])
-        headers = json.loads(record.headers_json)
-        headers["Idempotent-Replayed"] = "true"
-        return Response(record.body, status_code=record.status_code, headers=headers,
-                        media_type="application/json")
+        response = replay(record)
+        response.headers["Idempotent-Replayed"] = "true"
+        return response
     response = create()
     headers = {k: v for k, v in response.headers.items() if k.lower() in REPLAYED_HEADERS}
     session.add(IdempotencyRecord(principal=principal, key=key, fingerprint=request_fingerprint,
@@ -62,31 +72,7 @@ def run_idempotent(session: Session, *, principal: str, key: str | None, request
                                   created_at=utcnow()))
     try:
         session.flush()
-    except Exception as exc:  # a concurrent request with the same key won the race
-        from sqlalchemy.exc import IntegrityError
-
-        if isinstance(exc, IntegrityError):
-            raise Conflict("A request with this Idempotency-Key is already being processed; "
-                           "retry in a moment.") from None
-        raise
+    except IntegrityError:  # a concurrent request with the same key won the race
+        raise Conflict("A request with this Idempotency-Key is already being processed; "
+                       "retry in a moment.") from None
     return response
-
-
-def create_once(session: Session, *, principal: str, key: str | None, scope: object, body: BaseModel,
-                create: Callable[[], BaseModel], location: Callable[[BaseModel], str],
-                etag: str | None = None) -> Response:
-    """A creating POST: 201 with Location (and ETag), replayed for a repeated Idempotency-Key.
-
-    `scope` (e.g. the participant id) is part of the fingerprint, so the same key sent to
-    another participant's collection is a different request, not a replay."""
-
-    def respond() -> JSONResponse:
-        out = create()
-        headers = {"Cache-Control": "no-store", "Location": location(out)}
-        if etag:
-            headers["ETag"] = etag
-        return JSONResponse(json.loads(out.model_dump_json()), status_code=201, headers=headers)
-
-    return run_idempotent(session, principal=principal, key=key,
-                          request_fingerprint=fingerprint(str(scope), body.model_dump(mode="json")),
-                          create=respond)

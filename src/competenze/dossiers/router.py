@@ -26,7 +26,8 @@ from competenze.auth.dependencies import (
 from competenze.auth.principals import Principal
 from competenze.common import ratelimit
 from competenze.common.codes import LanguageCode
-from competenze.common.idempotency import IdempotencyKeyHeader, create_once
+from competenze.common.idempotency import IdempotencyKeyHeader
+from competenze.participants.idempotency import create_once
 from competenze.common.pagination import Cursor, Limit
 from competenze.config import Settings
 from competenze.db import AnyConnection, SessionDep, in_session, in_transaction
@@ -170,7 +171,7 @@ async def issue_dossier(request: Request, token: ValidToken, participant_id: uui
         principal = ensure_role(authenticate(session.connection(), request, token), CASE_ROLES)
         participant = get_visible_participant(session, principal, participant_id, for_update=True)
         ctx = principal.access(request.state.request_id)
-        return create_once(session, principal=ctx.key, key=idempotency_key, scope=participant.id, body=body,
+        return create_once(session, ctx=ctx, key=idempotency_key, participant_id=participant.id, body=body,
                            create=lambda: service.issue(session, ctx, state.settings, state.keys, participant, body),
                            location=lambda out: f"/api/v1/dossiers/{out.id}")
 

@@ -17,6 +17,7 @@ from competenze.common.idempotency import (
     fingerprint,
     run_idempotent,
 )
+from competenze.common.models import IdempotencyRecord
 from competenze.common.pagination import Cursor, Limit, decode_cursor, encode_cursor
 from competenze.db import SessionDep
 from competenze.errors import problem_responses
@@ -54,16 +55,22 @@ def create_participant(principal: CaseWorker, ctx: Access, body: ParticipantCrea
                        session: SessionDep, idempotency_key: IdempotencyKeyHeader = None,
                        confirm_duplicate: Annotated[bool, Query()] = False) -> Response:
     """Register a participant in your organisation."""
-    def create() -> JSONResponse:
-        out = service.create(session, principal, ctx, body, confirm_duplicate=confirm_duplicate)
+    def created(out: ParticipantOut, version: int) -> JSONResponse:
         content = json.loads(out.model_dump_json(exclude_unset=True))
-        # A new row starts at version 1 (SQLAlchemy's version counter).
         return JSONResponse(content, status_code=201, headers={
-            **NO_STORE, "ETag": etag_for(1), "Location": f"/api/v1/participants/{out.id}"})
+            **NO_STORE, "ETag": etag_for(version), "Location": f"/api/v1/participants/{out.id}"})
 
+    def replay(record: IdempotencyRecord) -> JSONResponse:
+        # The record as the caller may see it now, not as it was sent then.
+        out, version = service.replay_created(session, principal, ctx, json.loads(record.body)["id"])
+        return created(out, version)
+
+    # A new row starts at version 1 (SQLAlchemy's version counter).
     return run_idempotent(session, principal=principal.key, key=idempotency_key,
                           request_fingerprint=fingerprint(body.model_dump(mode="json"), confirm_duplicate),
-                          create=create)
+                          create=lambda: created(service.create(session, principal, ctx, body,
+                                                                confirm_duplicate=confirm_duplicate), 1),
+                          replay=replay)
 
 
 @router.get("", response_model=ParticipantPage, response_model_exclude_unset=True,

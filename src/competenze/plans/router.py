@@ -7,7 +7,8 @@ from fastapi import APIRouter, Query, Response
 
 from competenze.auth.dependencies import Access
 from competenze.common.etag import IfMatch, etag_for, require_if_match, set_etag
-from competenze.common.idempotency import IdempotencyKeyHeader, create_once
+from competenze.common.idempotency import IdempotencyKeyHeader
+from competenze.participants.idempotency import create_once
 from competenze.common.pagination import Cursor, Limit
 from competenze.db import SessionDep
 from competenze.errors import problem_responses
@@ -50,7 +51,7 @@ def _plan_response(response: Response, plan) -> None:
 def create_plan(participant: WritableParticipant, ctx: Access, body: PlanCreate, session: SessionDep,
                 idempotency_key: IdempotencyKeyHeader = None) -> Response:
     """Start a draft transition plan (one open plan per participant)."""
-    return create_once(session, principal=ctx.key, key=idempotency_key, scope=participant.id, body=body,
+    return create_once(session, ctx=ctx, key=idempotency_key, participant_id=participant.id, body=body,
                        create=lambda: service.create_plan(session, ctx, participant, body),
                        location=lambda out: f"/api/v1/participants/{participant.id}/plans/{out.id}",
                        etag=etag_for(1))

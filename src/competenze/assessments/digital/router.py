@@ -9,7 +9,8 @@ from competenze.assessments.digital.schemas import (
     DigitalProfile,
 )
 from competenze.auth.dependencies import Access
-from competenze.common.idempotency import IdempotencyKeyHeader, create_once
+from competenze.common.idempotency import IdempotencyKeyHeader
+from competenze.participants.idempotency import create_once
 from competenze.db import SessionDep
 from competenze.errors import problem_responses
 from competenze.participants.dependencies import (
@@ -28,10 +29,9 @@ router = APIRouter(prefix="/api/v1/participants/{participant_id}", tags=["digita
 def create_digital_assessment(participant: WritableParticipant, ctx: Access, body: DigitalAssessmentCreate,
                               session: SessionDep, idempotency_key: IdempotencyKeyHeader = None) -> Response:
     """Record DigComp levels, or questionnaire answers that are scored into levels; immutable."""
-    return create_once(
-        session, principal=ctx.key, key=idempotency_key, scope=participant.id, body=body,
-        create=lambda: service.create(session, ctx, participant, body),
-        location=lambda out: f"/api/v1/participants/{participant.id}/digital-assessments#{out.id}")
+    return create_once(session, ctx=ctx, key=idempotency_key, participant_id=participant.id, body=body,
+                       create=lambda: service.create(session, ctx, participant, body),
+                       location=lambda out: f"/api/v1/participants/{participant.id}/digital-assessments#{out.id}")
 
 
 @router.get("/digital-assessments", response_model=list[DigitalAssessmentOut],

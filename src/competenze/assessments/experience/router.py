@@ -27,7 +27,8 @@ from competenze.assessments.experience.schemas import (
 )
 from competenze.auth.dependencies import Access
 from competenze.common.etag import IfMatch, etag_for, require_if_match, set_etag
-from competenze.common.idempotency import IdempotencyKeyHeader, create_once
+from competenze.common.idempotency import IdempotencyKeyHeader
+from competenze.participants.idempotency import create_once
 from competenze.db import SessionDep
 from competenze.errors import problem_responses
 from competenze.participants.dependencies import (
@@ -48,7 +49,7 @@ BASE = "/api/v1/participants/{}"
 def create_education(participant: WritableParticipant, ctx: Access, body: EducationCreate, session: SessionDep,
                      idempotency_key: IdempotencyKeyHeader = None) -> Response:
     """Record a course or qualification (ISCED level, EQF estimate, recognition status in Italy)."""
-    return create_once(session, principal=ctx.key, key=idempotency_key, scope=participant.id, body=body,
+    return create_once(session, ctx=ctx, key=idempotency_key, participant_id=participant.id, body=body,
                        create=lambda: service.add_education(session, ctx, participant, body),
                        location=lambda out: f"{BASE.format(participant.id)}/education/{out.id}", etag=etag_for(1))
 
@@ -87,7 +88,7 @@ def delete_education(participant: WritableParticipant, ctx: Access, item_id: uui
 def create_work(participant: WritableParticipant, ctx: Access, body: WorkExperienceCreate, session: SessionDep,
                 idempotency_key: IdempotencyKeyHeader = None) -> Response:
     """Record a job (ESCO occupation or free title), formal or informal, in Italy or abroad."""
-    return create_once(session, principal=ctx.key, key=idempotency_key, scope=participant.id, body=body,
+    return create_once(session, ctx=ctx, key=idempotency_key, participant_id=participant.id, body=body,
                        create=lambda: service.add_work(session, ctx, participant, body),
                        location=lambda out: f"{BASE.format(participant.id)}/work-experience/{out.id}",
                        etag=etag_for(1))
@@ -126,7 +127,7 @@ def delete_work(participant: WritableParticipant, ctx: Access, item_id: uuid.UUI
 def create_skill(participant: WritableParticipant, ctx: Access, body: SkillClaimCreate, session: SessionDep,
                  idempotency_key: IdempotencyKeyHeader = None) -> Response:
     """Record an ESCO skill with how it is known (self-declared, observed, tested, certified)."""
-    return create_once(session, principal=ctx.key, key=idempotency_key, scope=participant.id, body=body,
+    return create_once(session, ctx=ctx, key=idempotency_key, participant_id=participant.id, body=body,
                        create=lambda: service.add_skill(session, ctx, participant, body),
                        location=lambda out: f"{BASE.format(participant.id)}/skills#{out.id}")
 

@@ -9,7 +9,8 @@ from competenze.assessments.language.schemas import (
     LanguageProfile,
 )
 from competenze.auth.dependencies import Access
-from competenze.common.idempotency import IdempotencyKeyHeader, create_once
+from competenze.common.idempotency import IdempotencyKeyHeader
+from competenze.participants.idempotency import create_once
 from competenze.db import SessionDep
 from competenze.errors import problem_responses
 from competenze.participants.dependencies import (
@@ -28,10 +29,9 @@ router = APIRouter(prefix="/api/v1/participants/{participant_id}", tags=["langua
 def create_language_assessment(participant: WritableParticipant, ctx: Access, body: LanguageAssessmentCreate,
                                session: SessionDep, idempotency_key: IdempotencyKeyHeader = None) -> Response:
     """Record a language assessment (CEFR level per skill, or a mother tongue); immutable."""
-    return create_once(
-        session, principal=ctx.key, key=idempotency_key, scope=participant.id, body=body,
-        create=lambda: service.create(session, ctx, participant, body),
-        location=lambda out: f"/api/v1/participants/{participant.id}/language-assessments#{out.id}")
+    return create_once(session, ctx=ctx, key=idempotency_key, participant_id=participant.id, body=body,
+                       create=lambda: service.create(session, ctx, participant, body),
+                       location=lambda out: f"/api/v1/participants/{participant.id}/language-assessments#{out.id}")
 
 
 @router.get("/language-assessments", response_model=list[LanguageAssessmentOut],

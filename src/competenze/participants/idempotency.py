@@ -1,0 +1,42 @@
+"""Creating POSTs under a participant (assessments, experience, plans, dossiers), made safe
+to retry with an Idempotency-Key (common/idempotency.py)."""
+
+import json
+import uuid
+from collections.abc import Callable
+
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from competenze.audit import service as audit
+from competenze.audit.service import AccessContext
+from competenze.common.idempotency import fingerprint, run_idempotent, stored_response
+from competenze.common.models import IdempotencyRecord
+
+
+def create_once(session: Session, *, ctx: AccessContext, key: str | None, participant_id: uuid.UUID,
+                body: BaseModel, create: Callable[[], BaseModel], location: Callable[[BaseModel], str],
+                etag: str | None = None) -> Response:
+    """A creating POST under a participant: 201 with Location (and ETag), replayed for a
+    repeated Idempotency-Key.
+
+    The caller has loaded the participant through the visibility chokepoint, so a replay is
+    seen only by who may still see the participant; it is audited as a read of their record.
+    The participant id is part of the fingerprint: the same key sent to another
+    participant's collection is a different request, not a replay."""
+
+    def respond() -> JSONResponse:
+        out = create()
+        headers = {"Cache-Control": "no-store", "Location": location(out)}
+        if etag:
+            headers["ETag"] = etag
+        return JSONResponse(json.loads(out.model_dump_json()), status_code=201, headers=headers)
+
+    def replay(record: IdempotencyRecord) -> Response:
+        audit.record(session, ctx, "request.replay", object_type="idempotency_key", participant_ids=[participant_id])
+        return stored_response(record)
+
+    return run_idempotent(session, principal=ctx.key, key=key,
+                          request_fingerprint=fingerprint(str(participant_id), body.model_dump(mode="json")),
+                          create=respond, replay=replay)
