@@ -1,5 +1,6 @@
 """Engine, session-per-request and the metadata conventions shared by models and migrations."""
 
+import hashlib
 import sqlite3
 import threading
 from collections import namedtuple
@@ -8,7 +9,7 @@ from contextlib import contextmanager
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import Connection, Dialect, Engine, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import Executable
@@ -142,6 +143,21 @@ def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request: commit when the handler returns, roll back on error."""
     with transaction(request.app.state.engine) as session:
         yield session
+
+
+def serialise_on(session: Session, scope: str, key: str) -> None:
+    """Until this transaction ends, other transactions asking for the same (scope, key) wait.
+
+    For check-then-insert rules that no unique constraint can state (a probable duplicate
+    person): the second transaction checks only after the first committed. PostgreSQL: a
+    transaction-scoped advisory lock on a hash of both (its two-integer form, a lock space of
+    its own). SQLite: nothing to do, every transaction holds the one write lock from its start
+    (BEGIN IMMEDIATE)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.sha256(f"{scope}\x00{key}".encode()).digest()
+    first, second = (int.from_bytes(digest[i:i + 4], "big", signed=True) for i in (0, 4))
+    session.execute(text("SELECT pg_advisory_xact_lock(:first, :second)"), {"first": first, "second": second})
 
 
 class DriverConnection:

@@ -14,6 +14,7 @@ from competenze.auth.principals import Principal
 from competenze.common.pagination import decode_cursor, encode_cursor
 from competenze.common.text import fold, like_escape
 from competenze.common.time import utcnow
+from competenze.db import serialise_on
 from competenze.errors import Conflict, Forbidden, InvalidInput, field_error
 from competenze.organisations.models import User
 from competenze.participants.models import Participant, ParticipantRestricted
@@ -25,7 +26,7 @@ from competenze.participants.schemas import (
     ParticipantPage,
     ParticipantUpdate,
 )
-from competenze.participants.visibility import can_read_restricted, visible_filter
+from competenze.participants.visibility import can_read_restricted, get_visible_participant, visible_filter
 
 
 def _citizenship_index(codes: list[str]) -> str:
@@ -77,6 +78,9 @@ def create(session: Session, principal: Principal, ctx: AccessContext, data: Par
     _check_restricted_write(principal, data.model_fields_set)
     name_folded = fold(f"{data.given_names} {data.family_name}")
     if not confirm_duplicate:
+        # Two identical registrations at once must not both find no duplicate and both insert.
+        serialise_on(session, "participant-duplicate",
+                     f"{principal.organisation_id}|{name_folded}|{data.birth_date}|{data.country_of_birth}")
         existing = find_duplicate(session, principal, name_folded=name_folded,
                                   birth_date=data.birth_date, country_of_birth=data.country_of_birth)
         if existing is not None:
@@ -108,6 +112,15 @@ def create(session: Session, principal: Principal, ctx: AccessContext, data: Par
     audit.record(session, ctx, "participant.create", object_type="participant",
                  object_id=participant.id, participant_ids=[participant.id])
     return _view(participant, restricted, can_read_restricted(principal, participant))
+
+
+def replay_created(session: Session, principal: Principal, ctx: AccessContext,
+                   participant_id: str) -> tuple[ParticipantOut, int]:
+    """A repeated creation (Idempotency-Key): the participant it created, read again through
+    the visibility chokepoint and audited as a read, or 404 when the caller may no longer see
+    them. (version, for the ETag.)"""
+    participant = get_visible_participant(session, principal, uuid.UUID(participant_id))
+    return read(session, principal, ctx, participant), participant.version
 
 
 def read(session: Session, principal: Principal, ctx: AccessContext,
