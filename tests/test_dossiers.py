@@ -162,6 +162,40 @@ def test_a_new_version_supersedes_the_previous_one(case):
         ("cpi", 2, "valid"), ("cpi", 1, "superseded"), ("public", 1, "valid")]
 
 
+def test_a_dossier_that_is_not_in_force_shows_who_and_when_but_no_content(case):
+    client = case["client"]
+    first = issue(case)
+    old_token = get(case, first["id"], "application/vc+jwt").text
+    valid = client.post("/api/v1/verify", json={"token": old_token}).json()
+    assert valid["verdict"] == "valid" and valid["credential"]["credentialSubject"]["languages"]
+    assert valid["holder"] == "Amina El Idrissi" and valid["issued_by"] == "Comune A"
+    second = issue(case)
+    superseded = client.post("/api/v1/verify", json={"token": old_token}).json()
+    assert superseded["verdict"] == "superseded" and superseded["superseded_by_version"] == 2
+    assert superseded["credential"] is None
+    assert (superseded["holder"], superseded["issued_by"], superseded["issued_at"]) == (
+        "Amina El Idrissi", "Comune A", valid["issued_at"])
+    client.post(f"/api/v1/dossiers/{second['id']}/revoke", headers=case["h"], json={"reason": "Dati errati"})
+    revoked = client.post("/api/v1/verify", json={"token": get(case, second["id"], "application/vc+jwt").text}).json()
+    assert revoked["verdict"] == "revoked" and revoked["credential"] is None and revoked["holder"] == "Amina El Idrissi"
+    for verdict in (superseded, revoked):
+        said = json.dumps(verdict, ensure_ascii=False)
+        assert not [t for t in ("Université", "Licence en droit", "Riad", "1988-03-14", '"languages"') if t in said]
+    page = client.get(path_of(first["verification_url"]))
+    assert 'data-verdict="superseded"' in page.text and "Amina El Idrissi" in page.text
+    assert "Université Mohammed V" not in page.text and "Licence en droit" not in page.text
+
+
+def test_a_signed_credential_that_is_not_a_dossier_gets_a_verdict_that_says_so(case):
+    client = case["client"]
+    dossier = issue(case)
+    entry = json.loads(get(case, dossier["id"]).content)["credentialStatus"][0]
+    status_list = client.get(path_of(entry["statusListCredential"]))  # signed by us, a vc+jwt
+    verdict = client.post("/api/v1/verify", json={"token": status_list.text}).json()
+    assert verdict["verdict"] == "not_a_dossier", verdict
+    assert "not a competence dossier" in verdict["message"] and verdict["credential"] is None
+
+
 def test_idempotent_issuance_creates_one_version(case, engine):
     headers = {**case["h"], "Idempotency-Key": "issue-1"}
     first = case["client"].post(f"{case['base']}/dossiers", headers=headers, json={"profile": "cpi"})

@@ -3,9 +3,12 @@
 import gc
 import logging
 from contextlib import asynccontextmanager
+from pathlib import Path
 
+import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
@@ -84,7 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     docs = settings.show_docs
     app = FastAPI(title="competenze", version="1.0.0", description=API_DESCRIPTION,
                   lifespan=lifespan, debug=settings.debug,
-                  docs_url="/docs" if docs else None, redoc_url=None,
+                  docs_url=None, redoc_url=None,  # /docs is web.pages.api_docs
                   openapi_url="/openapi.json" if docs else None)
     app.state.settings, app.state.engine, app.state.keys = settings, engine, keys
     # On SQLite the hot path's transactions run in the event loop, on a connection of their own.
@@ -110,6 +113,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(plans_router)
     app.include_router(frameworks_router)
     app.include_router(pages_router)
+    # Swagger UI's own files (the fastapi-offline package ships them), then ours.
+    app.mount("/static/swagger", StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"),
+              name="swagger")
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -16,14 +16,16 @@ from competenze.audit import service as audit
 from competenze.audit.service import AccessContext
 from competenze.auth.keys import KeyRing
 from competenze.common import ratelimit
+from competenze.common.names import country_name, language_name
 from competenze.common.time import iso_z
 from competenze.config import Settings
 from competenze.dossiers import document, negotiation, signing, status
 from competenze.dossiers.canonical import canonical_bytes
 from competenze.dossiers.models import Dossier, StatusList
 from competenze.dossiers.schemas import VerifyResult
-from competenze.dossiers.verification import verify_token
+from competenze.dossiers.verification import MESSAGES, verify_token
 from competenze.errors import NotAcceptable, NotFound
+from competenze.frameworks.catalogue import digcomp
 from competenze.web.templating import environment
 
 
@@ -82,7 +84,39 @@ def verify_page(request: Request, session: Session, code: str) -> HTMLResponse:
                  "dossier.verify_page", object_type="dossier", object_id=dossier.id,
                  participant_ids=[dossier.participant_id])
     html = environment().get_template("dossiers/verify.html").render(
-        result=result, subject=(result.credential or {}).get("credentialSubject", {}),
-        credential=result.credential or {}, dossier_id=str(dossier.id), version=dossier.version)
+        result=result, words=MESSAGES[result.verdict], content=page_content(result.credential),
+        dossier_id=str(dossier.id), version=dossier.version)
     return HTMLResponse(html, headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex"})
+
+
+GRID = ("listening", "reading", "spoken_interaction", "spoken_production", "writing")
+
+
+def page_content(credential: dict | None) -> dict | None:
+    """What the verification page shows of a valid dossier, every code named in Italian and
+    English (languages from CLDR, DigComp from the framework's own titles). None when the
+    document is not valid: the verdict alone is shown then."""
+    if credential is None:
+        return None
+    subject = credential.get("credentialSubject", {})
+    framework = digcomp()
+    competences = subject.get("digital", {}).get("competences", [])
+    return {
+        "valid_until": credential.get("validUntil", "")[:10],
+        "languages": [{"it": language_name(lang["language"], "it"), "en": language_name(lang["language"], "en"),
+                       "mother_tongue": lang.get("motherTongue", False),
+                       "levels": [lang.get("levels", {}).get(skill, {}).get("level", "–") for skill in GRID]}
+                      for lang in subject.get("languages", [])],
+        "digital": [{"it": framework.areas[area["area"]]["it"], "en": framework.areas[area["area"]]["en"],
+                     "level": area["level"], "europass": area.get("europass"),
+                     "competences": [{"it": framework.competences[c["code"]].title["it"],
+                                      "en": framework.competences[c["code"]].title["en"], "level": c["level"]}
+                                     for c in competences if c["code"].startswith(area["area"] + ".")]}
+                    for area in subject.get("digital", {}).get("areas", []) if area.get("level") is not None],
+        "education": [{"title": e.get("title"), "institution": e.get("institution"),
+                       "country": country_name(e.get("country"), "it")} for e in subject.get("education", [])],
+        "work": [{"title": (w.get("occupation") or {}).get("label", {}).get("it") or w.get("title") or "",
+                  "from": w.get("from", "")[:7], "to": (w.get("to") or "")[:7],
+                  "country": country_name(w.get("country"), "it")} for w in subject.get("workExperience", [])],
+    }
 

@@ -45,7 +45,9 @@ from competenze.participants.dependencies import VisibleParticipant
 from competenze.participants.visibility import CASE_ROLES, get_visible_participant
 
 router = APIRouter(tags=["dossiers"], responses=problem_responses(400, 401, 403, 404, 405, 409, 413, 422, 429, 503))
-PRIVATE = {"Cache-Control": "private, no-cache"}  # personal data: revalidate with the ETag every time
+# Personal data: kept by no cache, the browser's included. A CPI system that keeps its own
+# copy revalidates it with If-None-Match (ETag, 304).
+NO_STORE = {"Cache-Control": "no-store"}
 IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"},
                  "description": "An ETag from an earlier pull: 304 when the representation is unchanged"}
 
@@ -138,7 +140,7 @@ async def get_dossier(request: Request) -> Response:
     # content (ReportLab numbers HarfBuzz's glyphs that have no character of their own in the
     # order a process meets them): a weak validator. If-None-Match compares weakly anyway.
     etag = f'W/"{tag}"' if media == negotiation.PDF else f'"{tag}"'
-    headers = {**PRIVATE, "ETag": etag, "Vary": "Accept"}
+    headers = {**NO_STORE, "ETag": etag, "Vary": "Accept"}
     if if_none_match and tag in [sent.strip().removeprefix("W/").strip('"') for sent in if_none_match.split(",")]:
         return Response(status_code=304, headers=headers)
     if media in (negotiation.JSON, negotiation.VC_JWT):
@@ -203,7 +205,7 @@ async def list_dossiers(request: Request, token: ValidToken,
     # A CPI system's bulk sync: one transaction without thread hops (see db.in_transaction),
     # serialised once (pydantic-core) rather than re-validated as a response model.
     page = await in_transaction(request, work)
-    return Response(page.model_dump_json(), media_type="application/json", headers=PRIVATE)
+    return Response(page.model_dump_json(), media_type="application/json", headers=NO_STORE)
 
 
 @router.post("/api/v1/dossiers/{dossier_id}/revoke", response_model=DossierOut, operation_id="dossiers_revoke")

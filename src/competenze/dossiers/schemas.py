@@ -63,6 +63,7 @@ class VerifyRequest(BaseModel):
 
 class Verdict(StrEnum):
     valid = "valid"
+    not_a_dossier = "not_a_dossier"
     revoked = "revoked"
     superseded = "superseded"
     bad_signature = "bad_signature"
@@ -75,6 +76,11 @@ class Verdict(StrEnum):
 class VerifyResult(BaseModel):
     verdict: Verdict
     message: str = Field(description="The verdict in words (English and Italian)")
-    superseded_by_version: int | None = None
+    superseded_by_version: int | None = Field(default=None, description="superseded: the newer version's number")
     kid: str | None = None
-    credential: dict[str, Any] | None = Field(default=None, description="What the document itself states, once its signature checks")
+    holder: str | None = Field(default=None, description="The holder's name, once the signature checks")
+    issued_by: str | None = Field(default=None, description="The issuing organisation, once the signature checks")
+    issued_at: str | None = Field(default=None, description="When it was issued (validFrom), once the signature checks")
+    credential: dict[str, Any] | None = Field(
+        default=None, description="What the document states, only while it is valid: a revoked, superseded or "
+                                  "expired dossier shows no content")

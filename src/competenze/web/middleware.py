@@ -16,11 +16,24 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
 }
+# Pages load only what this service serves: no external origin, no inline script or style,
+# no framing (DESIGN.md §10). Swagger UI draws its icons as data: images.
+PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+            "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+# Anything else (JSON, PDF, XML) is never a document to run anything in.
+OTHER_CSP = "default-src 'none'; frame-ancestors 'none'"
+# Personal or staff data must not sit in any cache: unless a route says otherwise (published
+# keys, status lists, contexts, the stylesheets), a response is no-store. Clients that keep a
+# copy of their own still revalidate it with If-None-Match.
+DEFAULT_CACHE = "no-store"
+STATIC_CACHE = "public, max-age=3600"
 
 
 class RequestContextMiddleware:
     """Gives every request an id (the caller's X-Request-ID if well-formed) that appears in
-    the response, in problem bodies and in audit events, so a support call can find them."""
+    the response, in problem bodies and in audit events, so a support call can find them; and
+    sets the headers every response carries: security headers, a Content-Security-Policy, and
+    no-store unless the route chose its own caching."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -32,12 +45,17 @@ class RequestContextMiddleware:
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
 
+        static = scope["path"].startswith("/static/")
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 headers["X-Request-ID"] = request_id
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
+                html = headers.get("content-type", "").startswith("text/html")
+                headers.setdefault("Content-Security-Policy", PAGE_CSP if html else OTHER_CSP)
+                headers.setdefault("Cache-Control", STATIC_CACHE if static else DEFAULT_CACHE)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

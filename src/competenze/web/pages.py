@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from competenze.errors import NotFound
 from competenze.web.templating import environment
 
 router = APIRouter(include_in_schema=False)
@@ -14,3 +15,11 @@ def home(request: Request) -> HTMLResponse:
     html = environment().get_template("web/home.html").render(
         docs=request.app.state.settings.show_docs)
     return HTMLResponse(html)
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    """Swagger UI over /openapi.json, from this service's own files (no CDN: the CSP holds)."""
+    if not request.app.state.settings.show_docs:
+        raise NotFound("There is nothing at this address.")
+    return HTMLResponse(environment().get_template("web/docs.html").render(openapi_url=request.app.openapi_url))
