@@ -126,13 +126,22 @@ def visible_referral(session: Session, principal: Principal, referral_id: uuid.U
 
 
 def view(session: Session, ctx: AccessContext, principal: Principal, referral: Referral) -> ReferralOut:
-    _audit(session, ctx, "referral.read", referral)
-    return referral_out(session, referral, show_name=_may_see_name(principal, referral))
+    if not _redacted(principal, referral):  # else nothing of the participant is read
+        _audit(session, ctx, "referral.read", referral)
+    return _out_for(session, principal, referral)
 
 
-def _may_see_name(principal: Principal, referral: Referral) -> bool:
+def _redacted(principal: Principal, referral: Referral) -> bool:
+    # The participant withdrew the consent behind it: the receiving organisation no longer
+    # learns who or what it was about.
+    return principal.organisation_id != referral.from_organisation_id and referral.status == rules.ReferralStatus.ended
+
+
+def _out_for(session: Session, principal: Principal, referral: Referral) -> ReferralOut:
     # Before accepting, the receiving organisation sees the request, not the person.
-    return principal.organisation_id == referral.from_organisation_id or referral.status != rules.ReferralStatus.pending
+    sending = principal.organisation_id == referral.from_organisation_id
+    return referral_out(session, referral, show_name=sending or referral.status != rules.ReferralStatus.pending,
+                        redacted=_redacted(principal, referral))
 
 
 def listing(session: Session, ctx: AccessContext, principal: Principal, *, direction: str,
@@ -142,10 +151,10 @@ def listing(session: Session, ctx: AccessContext, principal: Principal, *, direc
     if status:
         query = query.where(col(Referral.status) == status)
     rows = session.exec(query.order_by(col(Referral.updated_at).desc()).limit(limit)).all()
-    if rows:
-        audit.record(session, ctx, "referral.list", object_type="referral",
-                     participant_ids=sorted({r.participant_id for r in rows}, key=str))
-    return [referral_out(session, r, show_name=_may_see_name(principal, r)) for r in rows]
+    about = sorted({r.participant_id for r in rows if not _redacted(principal, r)}, key=str)
+    if about:  # a redacted referral shows nothing of its participant: no access to log
+        audit.record(session, ctx, "referral.list", object_type="referral", participant_ids=about)
+    return [_out_for(session, principal, r) for r in rows]
 
 
 def move(session: Session, ctx: AccessContext, principal: Principal, referral: Referral,

@@ -199,13 +199,17 @@ class ReferralTransition(BaseModel):
 
 
 class ReferralOut(BaseModel):
+    """A referral. Once it ended because the participant withdrew the consent behind it, the
+    receiving organisation sees only that it existed, between whom and when: who it was
+    about, the plan and step, their title and the notes are null."""
+
     id: uuid.UUID
-    participant_id: uuid.UUID
+    participant_id: uuid.UUID | None
     participant_name: str | None = Field(description="Shown to the receiving organisation once it accepted")
-    plan_id: uuid.UUID
-    step_id: uuid.UUID
+    plan_id: uuid.UUID | None
+    step_id: uuid.UUID | None
     step_kind: StepKind
-    step_title: str
+    step_title: str | None
     step_due_date: date | None
     step_status: StepStatus
     from_organisation_id: uuid.UUID
