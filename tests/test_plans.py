@@ -176,6 +176,35 @@ def test_referral_needs_consent_and_gives_limited_visibility_while_accepted(case
     assert any(e["action"] == "referral.ended" for e in log)
 
 
+def test_after_the_consent_is_withdrawn_the_receiving_organisation_no_longer_sees_who_it_was(case, world):
+    client, h, base = case
+    hb = auth(client, world.counsellor_b)
+    plan, etag, step_id = _referred_step(client, h, base, kind="italian_course", title="Corso A2 per Amina",
+                                         target_level="A2")
+    consent_id = _consent(client, h, base, world.org_b.id)
+    referral = client.post(f"{plan}/steps/{step_id}/referrals", headers=h, json={
+        "to_organisation_id": str(world.org_b.id), "note": "Amina ha due figli piccoli"}).json()
+    client.post(f"/api/v1/referrals/{referral['id']}/transitions", headers=hb, json={"action": "accept"})
+    assert client.get("/api/v1/referrals", headers=hb).json()[0]["participant_name"] == "Amina El Idrissi"
+    client.post(f"{base}/consents/{consent_id}/withdraw", headers=h)
+    log_before = client.get(f"{base}/access-log", headers=h).json()["items"]
+
+    for seen in (client.get("/api/v1/referrals", headers=hb).json()[0],
+                 client.get(f"/api/v1/referrals/{referral['id']}", headers=hb).json()):
+        assert seen["status"] == "ended" and seen["id"] == referral["id"]
+        assert seen["created_at"] == referral["created_at"] and seen["from_organisation_name"] == "Comune A"
+        for hidden in ("participant_id", "participant_name", "plan_id", "step_id", "step_title", "note", "response_note"):
+            assert seen[hidden] is None, hidden
+        assert "Amina" not in str(seen) and "El Idrissi" not in str(seen)
+    # The referring organisation, which follows the person, still sees everything.
+    own = client.get("/api/v1/referrals", headers=h, params={"direction": "outgoing"}).json()[0]
+    assert own["participant_id"] == referral["participant_id"] and own["note"] == "Amina ha due figli piccoli"
+    # Reading redacted referrals read nothing of hers: her access log gains no entry for it.
+    log_after = client.get(f"{base}/access-log", headers=h).json()["items"]
+    by_b = [e for e in log_after if e["organisation_name"] == "Comune B"]
+    assert by_b == [e for e in log_before if e["organisation_name"] == "Comune B"]
+
+
 def test_a_referred_participant_is_found_by_one_probe_however_many_are_referred(engine, world):
     """Loading one participant for an organisation they were referred to asks about that
     participant only, by index, and never lists every referral to the organisation (SQLite
@@ -274,6 +303,62 @@ def test_recognition_and_certification_outcomes_update_the_education_and_skills(
     skills = client.get(f"{base}/skills", headers=h).json()
     assert skills[0]["skill_uri"] == S + "test-hygiene" and skills[0]["method"] == "certificate"
     assert skills[0]["source_step_id"] == training
+
+
+CERT = {"type": "CILS", "level": "B1", "date": "2026-06-01"}
+BAD_RESULTS = [  # (step kind, result, the field the 422 names)
+    ("italian_course", {"language": {"certificate": {**CERT, "exam": "CILS UNO - B1 Cittadinanza"}}},
+     "result.language.certificate.exam"),
+    ("italian_course", {"language": {"certificate": {**CERT, "exam": "CILS UNO - B1", "level": "A2"}}},
+     "result.language.certificate.level"),
+    ("italian_course", {"language": {"certificate": {**CERT, "type": "CELI"}}}, "result.language.certificate.exam"),
+    ("italian_course", {"language": {"certificate": {**CERT, "exam": "CILS UNO - B1", "date": "2099-01-01"}}},
+     "result.language.certificate.date"),
+    ("italian_course", {"language": {"levels": {"listening": "Z9"}}}, "result.language.levels.listening"),
+    ("italian_course", {"language": {"levels": {"juggling": "A1"}}}, "result.language.levels.juggling"),
+    ("italian_course", {"language": {}}, "result.language.levels"),
+    ("digital_skills_course", {"digital_levels": {"1.1": 9}}, "result.digital_levels.1.1"),
+    ("digital_skills_course", {"digital_levels": {"9.9": 3}}, "result.digital_levels.9.9"),
+    ("digital_skills_course", {"digital_levels": {"1.1": "3"}}, "result.digital_levels.1.1"),
+    ("qualification_recognition", {"recognition_status": "approved"}, "result.recognition_status"),
+    ("vocational_training", {"qualification": {"title": "", "isced_level": 3}}, "result.qualification.title"),
+    ("vocational_training", {"qualification": {"title": "Qualifica", "isced_level": 9}},
+     "result.qualification.isced_level"),
+    ("vocational_training", {"qualification": {"title": "Qualifica\u202e", "isced_level": 3}},
+     "result.qualification.title"),
+    ("vocational_training", {"certified_skills": ["http://example.org/not-esco"]}, "result.certified_skills[0]"),
+    ("internship", {"certified_skills": [S + "test-hygiene", 7]}, "result.certified_skills[1]"),
+]
+
+
+@pytest.mark.parametrize(("kind", "result", "field"), BAD_RESULTS,
+                         ids=[f"{k}:{f}" for k, _, f in BAD_RESULTS])
+@pytest.mark.parametrize("through", ["step", "referral"])
+def test_every_kind_of_step_result_with_bad_nested_values_is_a_422_and_writes_nothing(case, world, kind, result,
+                                                                                      field, through):
+    client, h, base = case
+    education = client.post(f"{base}/education", headers=h, json={
+        "isced_level": 6, "title": "Licence", "country": "MA", "documents": "available"}).json()
+    plan, etag = new_plan(client, h, base)
+    extra = {"education_id": education["id"]} if kind == "qualification_recognition" else {}
+    body, etag = step(client, h, plan, etag, kind=kind, title="Passo", **extra)
+    step_path = f"{plan}/steps/{body['steps'][0]['id']}"
+    before = {path: client.get(f"{base}/{path}", headers=h).json()
+              for path in ("language-assessments", "digital-assessments", "education", "skills")}
+    if through == "step":
+        response = move(client, h, step_path, etag, action="complete", result=result)
+    else:
+        _consent(client, h, base, world.org_b.id)
+        referral = client.post(f"{step_path}/referrals", headers=h, json={"to_organisation_id": str(world.org_b.id)})
+        hb = auth(client, world.counsellor_b)
+        path = f"/api/v1/referrals/{referral.json()['id']}/transitions"
+        assert client.post(path, headers=hb, json={"action": "accept"}).status_code == 200
+        response = client.post(path, headers=hb, json={"action": "complete", "result": result})
+        assert client.get(f"/api/v1/referrals/{referral.json()['id']}", headers=hb).json()["status"] == "accepted"
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == field, response.json()
+    assert client.get(plan, headers=h).json()["steps"][0]["status"] == "planned"
+    assert before == {path: client.get(f"{base}/{path}", headers=h).json() for path in before}
 
 
 def test_caseload_orders_by_attention_and_lists_incoming_referrals(client, world, db):

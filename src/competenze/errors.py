@@ -6,6 +6,7 @@ personal data or an attack, and echoing it back helps neither.
 
 import logging
 import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -165,6 +166,29 @@ def _allowed_methods(request: Request) -> list[str]:
     return sorted(methods)
 
 
+def invalid_input(errors: Iterable[Mapping[str, Any]], within: tuple = ("body",)) -> InvalidInput:
+    """A 422 naming each field of pydantic's `errors`, as request validation names them.
+
+    `within` is where the validated value sits in the request, for values a service validates
+    itself (a step's result becomes an assessment: ("body", "result", "language"))."""
+    named_errors = []
+    for err in errors:
+        message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+        if err.get("type") == "extra_forbidden":
+            message = "unknown field; remove it"
+        loc = tuple(err.get("loc", ()))
+        field = _field_name(loc if loc[:1] in (("query",), ("header",), ("path",), ("cookie",), ("body",))
+                            else (*within, *loc))
+        # Cross-field checks (model validators) name their field first: "levels: ...".
+        named = _MODEL_LEVEL_FIELD.match(message) if err.get("type") == "value_error" else None
+        if named:
+            inner, message = named.group(1), named.group(2)
+            field = inner if field == "body" else f"{field}.{inner}"
+        named_errors.append({"field": field, "message": message})
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in named_errors[:5])
+    return InvalidInput(detail, errors=named_errors[:50])
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> Response:
@@ -173,21 +197,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
-        errors = []
-        for err in exc.errors():
-            message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
-            if err.get("type") == "extra_forbidden":
-                message = "unknown field; remove it"
-            field = _field_name(tuple(err.get("loc", ())))
-            # Cross-field checks (model validators) name their field first: "levels: ...".
-            named = _MODEL_LEVEL_FIELD.match(message) if err.get("type") == "value_error" else None
-            if named:
-                inner, message = named.group(1), named.group(2)
-                field = inner if field == "body" else f"{field}.{inner}"
-            errors.append({"field": field, "message": message})
-        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
-        return problem_response(request, 422, InvalidInput.slug, InvalidInput.title, detail,
-                                errors=errors[:50])
+        error = invalid_input(exc.errors())
+        return problem_response(request, error.status, error.slug, error.title, error.detail, **error.extra)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

@@ -15,7 +15,7 @@ from competenze.common.pagination import decode_cursor, encode_cursor
 from competenze.common.text import fold, like_escape
 from competenze.common.time import utcnow
 from competenze.db import serialise_on
-from competenze.errors import Conflict, Forbidden, InvalidInput, field_error
+from competenze.errors import Conflict, Forbidden, field_error, invalid_input
 from competenze.organisations.models import User
 from competenze.participants.models import Participant, ParticipantRestricted
 from competenze.participants.schemas import (
@@ -183,7 +183,7 @@ def update(session: Session, principal: Principal, ctx: AccessContext, participa
     try:  # cross-field checks (arrival after birth, fiscal code) on the resulting record
         ParticipantUpdate.model_validate(merged)
     except ValidationError as exc:
-        raise InvalidInput("; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())) from None
+        raise invalid_input(exc.errors()) from None
     if changes.get("counsellor_id") is not None:
         _check_counsellor(session, participant.organisation_id, changes["counsellor_id"])
     now = utcnow()

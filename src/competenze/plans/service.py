@@ -249,7 +249,7 @@ def move_step(session: Session, ctx: AccessContext, participant: Participant, pl
         rules.step_move(state_of(plan, steps_of(session, plan.id)), str(step.id), data.action)
     except rules.IllegalTransition as exc:
         raise _illegal(exc) from None
-    outcomes.check(step, data.result)
+    outcome = outcomes.prepare(step, data.result, data.completed_on or today())
     before = history.snapshot(step)
     step.status = rules.STEP_MOVES[rules.StepStatus(step.status)][data.action]
     if data.outcome is not None:
@@ -265,7 +265,7 @@ def move_step(session: Session, ctx: AccessContext, participant: Participant, pl
                    referral_id=referral.id if referral else None)
     _audit(session, ctx, f"plan.step.{data.action}", plan, step.id)
     if data.action == rules.StepAction.complete:
-        outcomes.propagate(session, ctx, participant, step, data.result, step.completed_on)
+        outcomes.propagate(session, ctx, participant, step, outcome)
     if step.status in rules.CLOSED_STEP and referral is None:
         from competenze.plans import referrals
 
