@@ -12,6 +12,7 @@ from competenze.assessments.language.models import LanguageAssessment
 from competenze.audit.models import AuditEvent
 from competenze.frameworks.catalogue import questionnaire
 from competenze.frameworks.esco.importer import import_directory
+from tests.test_pdf import text_of
 from tests.factories import auth, count_rows, create_participant
 from tests.test_esco import FIXTURE, O, S
 
@@ -42,7 +43,12 @@ def test_language_assessments_build_the_current_profile_and_milestones(case):
     italian = next(lang for lang in profile["languages"] if lang["language"] == "it")
     # The placement test outweighs the (newer) self-declaration.
     assert italian["skills"]["reading"] == {"level": "A2", "assessment_id": test.json()["id"],
-                                            "method": "placement_test", "assessed_on": "2026-09-15"}
+                                            "method": "placement_test", "assessed_on": "2026-09-15",
+                                            "source": "Test di ingresso CPIA"}
+    # ... and the newer self-declaration shows beside it, as the latest level assessed.
+    assert italian["latest"]["reading"] == {"level": "B1", "assessment_id": claim.json()["id"],
+                                            "method": "self_declared", "assessed_on": claim.json()["assessed_on"],
+                                            "source": None}
     assert profile["languages"][0]["language"] == "ar" and profile["languages"][0]["mother_tongue"]
     milestones = {m["code"]: m for m in profile["italian_milestones"]}
     assert milestones["long_term_permit"]["status"] == "not_reached"
@@ -61,10 +67,43 @@ def test_language_assessments_build_the_current_profile_and_milestones(case):
     assert len(history) == 4 and history[0]["language"] == "ar"
 
 
+def test_progress_after_an_old_certificate_shows_as_the_latest_level_everywhere(case, world):
+    """An A2 certificate from 2014 is the strongest evidence, so A2 stays the evidenced level;
+    a counsellor's B1 observation from 2026 shows beside it, with its source and date, in the
+    profile, the dossier's JSON, its Europass XML and its PDF."""
+    client, h, base = case
+    old = client.post(f"{base}/language-assessments", headers=h, json={
+        "language": "it", "method": "certificate", "assessed_on": "2014-05-20",
+        "certificate": {"type": "CILS", "exam": "CILS A2 Integrazione in Italia", "level": "A2", "date": "2014-05-20"}})
+    assert old.status_code == 201, old.text
+    seen = client.post(f"{base}/language-assessments", headers=h, json={
+        "language": "it", "method": "counsellor_observation", "assessed_on": "2026-11-10",
+        "levels": {s: "B1" for s in GRID}})
+    assert seen.status_code == 201 and seen.json()["assessor_name"] == "Test User"  # the counsellor, by default
+    italian = next(x for x in client.get(f"{base}/languages", headers=h).json()["languages"] if x["language"] == "it")
+    assert italian["skills"]["listening"]["level"] == "A2"
+    assert italian["skills"]["listening"]["source"] == "CILS A2 Integrazione in Italia"
+    assert italian["latest"]["listening"] == {"level": "B1", "assessment_id": seen.json()["id"],
+                                              "method": "counsellor_observation", "assessed_on": "2026-11-10",
+                                              "source": "Test User"}
+    dossier = client.post(f"{base}/dossiers", headers=h, json={"profile": "cpi", "language": "uk"}).json()
+    pulled = client.get(f"/api/v1/dossiers/{dossier['id']}", headers=h).json()
+    levels = next(x for x in pulled["credentialSubject"]["languages"] if x["language"] == "it")["levels"]
+    assert levels["writing"]["level"] == "A2" and levels["writing"]["latest"] == {
+        "level": "B1", "method": "counsellor_observation", "assessedOn": "2026-11-10", "source": "Test User"}
+    xml = client.get(f"/api/v1/dossiers/{dossier['id']}", headers={**h, "Accept": "application/xml"}).text
+    assert ("scrittura A2 (certificato, CILS A2 Integrazione in Italia, 2014-05-20), ultima valutazione B1 "
+            "(osservazione dell'operatore, Test User, 2026-11-10)") in xml
+    pdf = text_of(client.get(f"/api/v1/dossiers/{dossier['id']}", headers={**h, "Accept": "application/pdf"}).content)
+    said = " ".join(pdf.split())
+    assert ("ultima valutazione: B1, osservazione di un orientatore, 10/11/2026 · остання оцінка: B1, спостереження "
+            "консультанта, 10/11/2026 (Test User)") in said
+
+
 def test_a_correction_supersedes_and_the_history_keeps_both(case, engine):
     client, h, base = case
     wrong = client.post(f"{base}/language-assessments", headers=h, json={
-        "language": "it", "method": "placement_test", "levels": {"reading": "C2"}}).json()
+        "language": "it", "method": "placement_test", "instrument": "Test CPIA", "levels": {"reading": "C2"}}).json()
     fixed = client.post(f"{base}/language-assessments", headers=h, json={
         "language": "it", "method": "self_declared", "levels": {"reading": "A1"}, "supersedes_id": wrong["id"]})
     assert fixed.status_code == 201
@@ -105,6 +144,14 @@ TOMORROW = (date.today() + timedelta(days=2)).isoformat()
     ("language-assessments", {"language": "it", "method": "certificate", "certificate": {
         "type": "CELI", "exam": "CELI 3", "level": "B1", "date": "2025-01-01"}}, "certificate.level"),
     ("language-assessments", {"language": "it", "method": "self_declared"}, "levels"),
+    # Evidence names itself: the test used, the exam taken, the certificate held.
+    ("language-assessments", {"language": "it", "method": "placement_test", "levels": {"reading": "A2"}}, "instrument"),
+    ("language-assessments", {"language": "it", "method": "certificate", "certificate": {
+        "type": "PLIDA", "level": "B1", "date": "2025-01-01"}}, "certificate.exam"),
+    ("language-assessments", {"language": "fr", "method": "certificate", "certificate": {
+        "type": "other", "level": "B1", "date": "2025-01-01"}}, "certificate.exam"),
+    ("digital-assessments", {"method": "placement_test", "levels": {"1.1": 3}}, "instrument"),
+    ("skills", {"method": "certificate", "skill_uri": S + "test-knife"}, "instrument"),
     ("digital-assessments", {"method": "counsellor_observation", "levels": {"1.1": 9}}, "levels.1.1"),
     ("digital-assessments", {"method": "counsellor_observation", "levels": {"6.1": 3}}, "levels.6.1"),
     ("digital-assessments", {"method": "self_assessment", "answers": {"1.1-a": 2}}, "answers"),
@@ -180,7 +227,9 @@ def test_skills_and_the_gap_to_a_target_occupation(case):
     client, h, base = case
     for uri, method in ((S + "test-knife", "counsellor_observation"), (S + "test-knife", "self_declared"),
                         (S + "test-forklift", "certificate")):
-        assert client.post(f"{base}/skills", headers=h, json={"skill_uri": uri, "method": method}).status_code == 201
+        evidence = {"instrument": "Patentino del carrellista"} if method == "certificate" else {}
+        assert client.post(f"{base}/skills", headers=h, json={"skill_uri": uri, "method": method,
+                                                              **evidence}).status_code == 201
     gap = client.get(f"{base}/skills-gap", params={"occupation": O + "test-cook"}, headers=h).json()
     assert gap["essential_total"] == 2 and gap["coverage"] == 0.5
     assert gap["matched"] == [{"uri": S + "test-knife", "method": "counsellor_observation",

@@ -4,7 +4,7 @@ evidence (DESIGN.md §4), as table columns and as API fields."""
 import uuid
 from datetime import date, datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, model_validator
 from pydantic import Field as PydanticField
 from sqlalchemy import Date, String, Uuid
 from sqlmodel import Field, SQLModel
@@ -39,6 +39,11 @@ class ProvenanceColumns(RecordColumns):
 
 
 class ProvenanceIn(BaseModel):
+    """How an assessment was made. Evidence names itself: a placement test its instrument, a
+    certificate its exam (languages: certificate.exam; anything else: instrument), so that a
+    reader can weigh it; a counsellor's observation names its assessor (by default the
+    counsellor who records it, see assessments/records.py)."""
+
     method: Method
     instrument: Label | None = PydanticField(
         default=None, description="Test, questionnaire or exam used, e.g. 'Test di piazzamento CPIA'")
@@ -48,6 +53,14 @@ class ProvenanceIn(BaseModel):
     evidence_note: Note | None = None
     supersedes_id: uuid.UUID | None = PydanticField(
         default=None, description="An earlier assessment this one corrects; it will no longer count")
+
+    @model_validator(mode="after")
+    def _evidence_names_itself(self):
+        if self.method == Method.placement_test and not self.instrument:
+            raise ValueError("instrument: name the test used, e.g. 'Test di piazzamento CPIA'")
+        if self.method == Method.certificate and not self.instrument and getattr(self, "certificate", None) is None:
+            raise ValueError("instrument: name the certificate, e.g. 'Attestato ECDL/ICDL Base'")
+        return self
 
 
 class RecordOut(BaseModel):
@@ -66,3 +79,4 @@ class ProvenanceOut(RecordOut):
     assessed_on: date
     evidence_note: str | None
     supersedes_id: uuid.UUID | None
+

@@ -6,13 +6,17 @@ from typing import TypeVar
 
 from sqlmodel import Session, SQLModel, col, select
 
+from competenze.assessments.evidence import Method
+from competenze.assessments.provenance import ProvenanceIn
 from competenze.audit import service as audit
 from competenze.audit.service import AccessContext
 from competenze.common.time import utcnow
 from competenze.errors import Conflict, NotFound, field_error
+from competenze.organisations.models import User
 from competenze.participants.models import Participant
 
 R = TypeVar("R", bound=SQLModel)
+P = TypeVar("P", bound=ProvenanceIn)
 
 
 def ensure_open(participant: Participant) -> None:
@@ -24,6 +28,14 @@ def stamp(ctx: AccessContext, participant: Participant) -> dict:
     """The record columns every new row gets from the request that writes it."""
     return {"participant_id": participant.id, "organisation_id": ctx.organisation_id,
             "recorded_by": uuid.UUID(ctx.actor_id), "recorded_at": utcnow()}
+
+
+def with_assessor(session: Session, ctx: AccessContext, data: P) -> P:
+    """A counsellor's observation names who observed: as sent, else the counsellor recording it."""
+    if data.assessor_name or data.method != Method.counsellor_observation or ctx.actor_type != "user":
+        return data
+    user = session.get(User, uuid.UUID(ctx.actor_id))
+    return data.model_copy(update={"assessor_name": user.display_name[:100]}) if user is not None else data
 
 
 def add(session: Session, ctx: AccessContext, participant: Participant, row: R) -> R:

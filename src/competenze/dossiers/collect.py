@@ -62,8 +62,9 @@ def _records(model, columns: tuple[str, ...], order) -> _Read:
 # (rule_input: CEFR skills, method, dates, certificate type and level) and live (id,
 # supersedes_id); current_levels (levels, method, dates); strongest_evidence.
 LANGUAGE_ROWS = _records(LanguageAssessment, (
-    "id", "supersedes_id", "language", "mother_tongue", *cefr().skills, "method", "assessed_on", "recorded_at",
-    "certificate_type", "certificate_exam", "certificate_level", "certificate_date", "certificate_issuer"),
+    "id", "supersedes_id", "language", "mother_tongue", *cefr().skills, "method", "instrument", "assessor_name",
+    "assessed_on", "recorded_at", "certificate_type", "certificate_exam", "certificate_level", "certificate_date",
+    "certificate_issuer"),
     lambda c: [c.recorded_at])
 DIGITAL_ROWS = _records(DigitalAssessment, ("id", "supersedes_id", "levels", "method", "assessed_on", "recorded_at"),
                         lambda c: [c.recorded_at])
@@ -81,7 +82,7 @@ _PLAN, _STEP = TransitionPlan.__table__, PlanStep.__table__
 LATEST_PLAN = _Read(select(_PLAN.c.id, _PLAN.c.status, _PLAN.c.agreed_on, _PLAN.c.horizon, _PLAN.c.target_occupations)
                     .where(_PLAN.c.participant_id == bindparam("participant_id"))
                     .order_by(_PLAN.c.created_at.desc()).limit(1))
-PLAN_STEPS = _Read(select(_STEP.c.kind, _STEP.c.title, _STEP.c.status, _STEP.c.due_date)
+PLAN_STEPS = _Read(select(_STEP.c.kind, _STEP.c.title, _STEP.c.status, _STEP.c.due_date, _STEP.c.completed_on)
                    .where(_STEP.c.plan_id == bindparam("plan_id")).order_by(_STEP.c.due_date, _STEP.c.created_at))
 
 
@@ -98,14 +99,23 @@ def person(p: Participant) -> dict:
 def languages(rows, p: Participant) -> tuple[list[dict], list[dict]]:
     rows = live(rows)
     standings, statuses = language.picture(rows, p)
+    sources = {r.id: language.source_of(r) for r in rows}
+
+    def level(o) -> dict:
+        found = {"level": o.value, "method": str(o.method), "assessedOn": o.assessed_on.isoformat()}
+        source = sources.get(o.assessment_id)
+        return {**found, "source": source} if source else found
+
     out = []
     for standing in standings:
         certificates = [{"type": r.certificate_type, "exam": r.certificate_exam, "level": r.certificate_level,
                          "date": r.certificate_date.isoformat(), "issuer": r.certificate_issuer}
                         for r in rows if r.language == standing.language and r.certificate_type]
-        out.append({"language": standing.language, "motherTongue": standing.mother_tongue,
-                    "levels": {skill: {"level": o.value, "method": str(o.method), "assessedOn": o.assessed_on.isoformat()}
-                               for skill, o in standing.skills.items()},
+        # Per skill, the evidenced level and, where it differs, the latest one assessed.
+        levels = {skill: level(o) for skill, o in standing.skills.items()}
+        for skill, o in standing.latest.items():
+            levels[skill]["latest"] = level(o)
+        out.append({"language": standing.language, "motherTongue": standing.mother_tongue, "levels": levels,
                     "certificates": certificates})
     return out, [{"code": m.code, "requiredLevel": m.required_level, "status": m.status} for m in statuses]
 
@@ -155,7 +165,8 @@ def plan(row, steps, labels: dict[str, dict[str, str]]) -> dict | None:
             "horizon": row.horizon.isoformat() if row.horizon else None,
             "targets": [{"uri": u, "label": labels.get(u, {})} for u in row.target_occupations],
             "steps": [{"kind": s.kind, "title": s.title, "status": s.status,
-                       "dueDate": s.due_date.isoformat() if s.due_date else None} for s in steps]}
+                       "dueDate": s.due_date.isoformat() if s.due_date else None,
+                       "completedOn": s.completed_on.isoformat() if s.completed_on else None} for s in steps]}
 
 
 def snapshot(session: Session, p: Participant) -> Snapshot:

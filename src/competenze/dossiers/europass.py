@@ -220,15 +220,22 @@ def _education(courses: list, t: _Text) -> ET.Element:
 
 
 def _language_note(levels: dict, t: _Text) -> str:
-    """Every level with its evidence method and date, including what the grid cannot hold."""
+    """Every level with its evidence (method, source, date), including what the grid cannot
+    hold, and the latest level assessed where it differs from the evidenced one."""
+    def how(observation: dict) -> str:
+        return ", ".join(filter(None, [t.of("method", observation.get("method")), _clean(observation.get("source")),
+                                       _clean(observation.get("assessedOn"))]))
+
     parts = []
     for skill in dict.fromkeys([*CEFR_SKILLS, *levels]):
         observation = levels.get(skill)
         observation = {"level": observation} if isinstance(observation, str) else observation or {}
         if level := _clean(observation.get("level")):
-            how = ", ".join(filter(None, [t.of("method", observation.get("method")),
-                                          _clean(observation.get("assessedOn"))]))
-            parts.append(f"{t.of('skill', skill)} {level}" + (f" ({how})" if how else ""))
+            said = f"{t.of('skill', skill)} {level}" + (f" ({how(observation)})" if how(observation) else "")
+            latest = observation.get("latest")
+            if isinstance(latest, dict) and (latest_level := _clean(latest.get("level"))):
+                said += f", {t('latest')} {latest_level}" + (f" ({how(latest)})" if how(latest) else "")
+            parts.append(said)
     return f"{t('cefr')}: " + "; ".join(parts) if parts else ""
 
 

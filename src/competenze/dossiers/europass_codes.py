@@ -75,6 +75,7 @@ PHRASES = {
     "licence:unknown": ("validità in Italia da verificare", "validity in Italy to be checked"),
     "cefr": ("Livelli QCER", "CEFR levels"), "milestones": ("Traguardi per l'italiano L2", "Italian L2 milestones"),
     "level": ("livello", "level"), "method": ("Metodo", "Method"),
+    "latest": ("ultima valutazione", "latest assessment"),
     "isced": ("Livello ISCED 2011", "ISCED 2011 level"),
     "recognition": ("Riconoscimento in Italia", "Recognition in Italy"),
     "not_completed": ("Non completato", "Not completed"), "esco": ("Competenze (ESCO)", "Skills (ESCO)"),

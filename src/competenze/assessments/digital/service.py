@@ -28,6 +28,7 @@ def out(row: DigitalAssessment) -> DigitalAssessmentOut:
 def create(session: Session, ctx: AccessContext, participant: Participant,
            data: DigitalAssessmentCreate, *, source_step_id: uuid.UUID | None = None) -> DigitalAssessmentOut:
     records.check_supersedes(session, participant, DigitalAssessment, data.supersedes_id)
+    data = records.with_assessor(session, ctx, data)
     if data.answers is not None:
         levels, answers, version = scoring.score(data.answers), data.answers, questionnaire().version
     else:

@@ -129,6 +129,7 @@ def add_skill(session: Session, ctx: AccessContext, participant: Participant,
               data: SkillClaimCreate, *, source_step_id: uuid.UUID | None = None) -> SkillClaimOut:
     esco.require_concept(session, data.skill_uri, "skill", "skill_uri")
     records.check_supersedes(session, participant, SkillClaim, data.supersedes_id, skill_uri=data.skill_uri)
+    data = records.with_assessor(session, ctx, data)
     row = SkillClaim(**records.stamp(ctx, participant), **data.model_dump(), source_step_id=source_step_id)
     return _skill_outs(session, [records.add(session, ctx, participant, row)])[0]
 

@@ -2,7 +2,11 @@
 
 Current level, per language and CEFR skill: assessments.evidence.current (strongest
 evidence, then newest) over the assessments that give a level for that skill and were not
-corrected by a later one. A language is a mother tongue when any live assessment says so.
+corrected by a later one: what counts as *evidenced*. Beside it, the *latest assessed* level
+(the newest assessment of the skill, whatever its evidence) wherever its level differs, so
+that progress (a counsellor's B1 observation this year after an A2 certificate years ago)
+shows instead of hiding behind the older, stronger document. A language is a mother tongue
+when any live assessment says so.
 
 Milestones (Italian only; levels from frameworks/data/italian_certificates.json):
 - reached: every one of the five Europass grid skills is currently at the milestone's level
@@ -40,7 +44,8 @@ class LanguageRecord:
 class LanguageStanding:
     language: str
     mother_tongue: bool
-    skills: dict[str, Observation[str]] = field(default_factory=dict)
+    skills: dict[str, Observation[str]] = field(default_factory=dict)  # evidenced
+    latest: dict[str, Observation[str]] = field(default_factory=dict)  # only where its level differs
 
 
 def standings(records: list[LanguageRecord]) -> dict[str, LanguageStanding]:
@@ -49,13 +54,18 @@ def standings(records: list[LanguageRecord]) -> dict[str, LanguageStanding]:
         by_language.setdefault(record.language, []).append(record)
     result = {}
     for language, items in sorted(by_language.items()):
-        skills = {}
+        skills, latest = {}, {}
         for skill in cefr().skills:
-            chosen = current(Observation(r.id, r.levels[skill], r.method, r.assessed_on, r.recorded_at)
-                             for r in items if skill in r.levels)
-            if chosen is not None:
-                skills[skill] = chosen
-        result[language] = LanguageStanding(language, any(r.mother_tongue for r in items), skills)
+            observed = [Observation(r.id, r.levels[skill], r.method, r.assessed_on, r.recorded_at)
+                        for r in items if skill in r.levels]
+            chosen = current(observed)
+            if chosen is None:
+                continue
+            skills[skill] = chosen
+            newest = max(observed, key=lambda o: (o.assessed_on, o.recorded_at))
+            if newest.value != chosen.value:
+                latest[skill] = newest
+        result[language] = LanguageStanding(language, any(r.mother_tongue for r in items), skills, latest)
     return result
 
 

@@ -56,7 +56,10 @@ class LanguageAssessmentCreate(ProvenanceIn):
             if cert.code != "other" and self.language != "it":
                 raise ValueError(f"certificate.type: {cert.code} certifies Italian; use 'other' for {self.language}")
             exams = dict(cert.exams)
-            if self.certificate.exam is not None and exams:
+            if self.certificate.exam is None:
+                raise ValueError(f"certificate.exam: name the exam ({'one of: ' + ', '.join(exams) if exams else 'e.g. DELF B1'}); "
+                                 "a certificate is weighed by what it examined")
+            if exams:
                 if self.certificate.exam not in exams:
                     raise ValueError(f"certificate.exam: not a {cert.code} exam; one of: {', '.join(exams)}")
                 if exams[self.certificate.exam] != self.certificate.level:
@@ -90,12 +93,15 @@ class SkillLevel(BaseModel):
     assessment_id: uuid.UUID
     method: Method
     assessed_on: date
+    source: str | None = Field(default=None, description="The exam, test or assessor the level comes from")
 
 
 class LanguageStandingOut(BaseModel):
     language: str
     mother_tongue: bool
-    skills: dict[str, SkillLevel]
+    skills: dict[str, SkillLevel] = Field(description="Per skill, the level the strongest evidence gives")
+    latest: dict[str, SkillLevel] = Field(
+        default_factory=dict, description="Per skill, the latest level assessed, where it differs from `skills`")
 
 
 class MilestoneOut(BaseModel):

@@ -41,6 +41,7 @@ def create(session: Session, ctx: AccessContext, participant: Participant,
            data: LanguageAssessmentCreate, *, source_step_id: uuid.UUID | None = None) -> LanguageAssessmentOut:
     records.check_supersedes(session, participant, LanguageAssessment, data.supersedes_id,
                              language=data.language)
+    data = records.with_assessor(session, ctx, data)
     cert = data.certificate
     row = LanguageAssessment(
         **records.stamp(ctx, participant), source_step_id=source_step_id,
@@ -82,14 +83,27 @@ def picture(rows: list[LanguageAssessment], participant: Participant
     return ordered, rules.italian_milestones(evidence)
 
 
+def source_of(row) -> str | None:
+    """What a level comes from, in a reader's words: the exam, else the test, else who observed."""
+    if row.certificate_type:
+        return row.certificate_exam or row.certificate_type
+    return row.instrument or row.assessor_name
+
+
 def profile(session: Session, ctx: AccessContext, participant: Participant) -> LanguageProfile:
     rows = records.history(session, ctx, participant, LanguageAssessment, col(LanguageAssessment.recorded_at),
                            action="profile")
     standings, statuses = picture(rows, participant)
+    sources = {r.id: source_of(r) for r in rows}
+
+    def level(o) -> SkillLevel:
+        return SkillLevel(level=o.value, assessment_id=o.assessment_id, method=o.method, assessed_on=o.assessed_on,
+                          source=sources.get(o.assessment_id))
+
     languages = [LanguageStandingOut(
         language=s.language, mother_tongue=s.mother_tongue,
-        skills={skill: SkillLevel(level=o.value, assessment_id=o.assessment_id, method=o.method,
-                                  assessed_on=o.assessed_on) for skill, o in s.skills.items()})
+        skills={skill: level(o) for skill, o in s.skills.items()},
+        latest={skill: level(o) for skill, o in s.latest.items()})
         for s in standings]
     labels = {m.code: m.label for m in milestones()}
     return LanguageProfile(languages=languages, italian_milestones=[
