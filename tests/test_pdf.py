@@ -78,7 +78,7 @@ def test_the_second_language_is_really_there():
 
 def test_an_unsupported_script_falls_back_to_english_and_says_so():
     text = text_of(render(credential(), language="bn", verify_url="https://x/v/1", dossier_id=DOSSIER_ID))
-    assert "Languages" in text and "Bengali" in text
+    assert "Languages" in text and "Bangla" in text  # CLDR's English name
 
 
 def test_user_text_prints_literally():
@@ -236,3 +236,80 @@ def test_a_section_title_never_ends_a_page():
             last = max(word[3] for word in body)
             last_line = " ".join(word[4] for word in body if word[3] > last - 4 and word[0] < A4[0] / 2)
             assert last_line not in titles, f"with {before} entries before, page {number} ends with {last_line!r}"
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_what_a_participant_and_an_employer_read_is_in_both_languages():
+    """Issue 12, point 14: nothing prints as a raw enum name, a code or in Italian only."""
+    cpi = credential()
+    subject = cpi["credentialSubject"]
+    subject["person"].update({"email": "amina@example.org", "phone": "+393331234567"})
+    subject["plan"] = {"status": "active", "steps": [
+        {"kind": "italian_course", "title": "Corso B1", "status": "done", "dueDate": "2027-03-31",
+         "completedOn": "2026-12-01"},
+        {"kind": "internship", "title": "Tirocinio", "status": "planned", "dueDate": "2027-05-01"}]}
+    subject["drivingLicences"] = [{"category": "B", "country": "MA", "validUntil": "2030-01-01",
+                                   "statusInItaly": "convertible"}]
+    text = _words(text_of(render(cpi, language="uk", verify_url="https://x/v/1", dossier_id=DOSSIER_ID)))
+    labels = catalogue()["labels"]
+    # Plan and step statuses, and a finished step's completion date rather than its due date.
+    assert f"{labels['plan_status_active']['it']} · {labels['plan_status_active']['uk']}" in text
+    assert "svolto il 01/12/2026 ·" in text and "виконано 01/12/2026" in text and "31/03/2027" not in text
+    assert "previsto · " in text and "entro il 01/05/2027" in text
+    assert not re.search(r"\b(active|planned|done)\b", text)
+    # A driving licence says what each of its values is.
+    for key in ("driving_category", "driving_country", "driving_valid_until", "driving_status_in_italy"):
+        assert f"{labels[key]['it']} · {labels[key]['uk']}:" in text, key
+    assert "Categoria · Категорія: B" in text
+    # Countries and languages in both languages (CLDR), digital competences by name.
+    assert "Marocco · Марокко" in text and "Arabo · Арабська" in text and "Italiano · Італійська" in text
+    assert f"1.1 {labels['digital_competence_1.1']['it']} · {labels['digital_competence_1.1']['uk']}: 3" in text
+    assert "1.1: 3" not in text
+    # The CPI profile's contacts, which its JSON carries, are printed too.
+    assert "+393331234567" in text and "amina@example.org" in text
+
+
+def test_the_public_profile_shows_only_milestones_reached_or_evidenced():
+    from competenze.dossiers.document import Issuance, Snapshot
+    from competenze.dossiers.document import credential as build
+
+    milestones = [{"code": "long_term_permit", "requiredLevel": "A2", "status": "formally_evidenced"},
+                  {"code": "citizenship", "requiredLevel": "B1", "status": "not_reached"},
+                  {"code": "integration_agreement", "requiredLevel": "A2", "status": "reached"}]
+    snapshot = Snapshot(person={"givenName": "Amina", "familyName": "El Idrissi"}, italian_milestones=milestones)
+
+    def issued(profile):
+        return build(snapshot, Issuance(dossier_id=DOSSIER_ID, subject_id="urn:uuid:x", profile=profile, version=1,
+                                        issuer_url="https://x", organisation_id="o", organisation_name="Comune",
+                                        valid_from="2026-12-01T00:00:00Z", valid_until=None, context_url="https://x/c",
+                                        status_entries=[]))["credentialSubject"]["italianMilestones"]
+
+    assert [m["code"] for m in issued("public")] == ["long_term_permit", "integration_agreement"]
+    assert issued("cpi") == milestones
+    public = credential()
+    public["credentialSubject"]["italianMilestones"] = issued("public")
+    text = _words(text_of(render(public, language="ar", verify_url="https://x/v/1", dossier_id=DOSSIER_ID)))
+    assert "non ancora raggiunto" not in text and "cittadinanza" not in text
+
+
+def test_a_person_s_text_cannot_reorder_what_is_printed_around_it():
+    """An institution ending in RIGHT-TO-LEFT OVERRIDE once printed "airiS ,exe.png": its
+    override reversed the country and years after it. Old records may still hold one: it is
+    dropped, and each value is drawn in an isolate of its own."""
+    spoofed = credential()
+    spoofed["credentialSubject"]["education"] = [{
+        "title": "Laurea", "institution": "جامعة دمشق \u202egnp.exe", "country": "SY", "startYear": 2006,
+        "endYear": 2010, "recognition": "none"}]
+    pdf = render(spoofed, language="uk", verify_url="https://x/v/1", dossier_id=DOSSIER_ID)
+    text = text_of(pdf)
+    assert "gnp.exe" in text and "exe.png" not in text and "airiS" not in text
+    line = next(words for words in ([w for w in page if abs(w[1] - top) < 2] for page in words_by_page(pdf)
+                                    for top in {w[1] for w in page if w[4] == "Siria"}) if words)
+    x = {w[4]: w[0] for w in line}
+    institution = [w for w in line if w[4].startswith("gnp.exe") or "\ufb50" <= w[4][0] <= "\ufeff"]
+    # Left to right: the whole institution (right to left inside its isolate), then
+    # ", Siria · Сирія, 2006–2010" in their own order.
+    assert len(institution) == 3 and max(w[2] for w in institution) < x["Siria"] < x["Сирія,"] < x["2006–2010"], line

@@ -6,7 +6,8 @@ Profiles decide what leaves the service (data minimisation, GDPR art. 5(1)(c)):
   permit category and expiry, education with recognition status, experience, languages,
   digital competences, skills, driving licences and a plan summary;
 - `public`: what the participant shows an employer — name, languages and competences; no
-  birth date, citizenship, permit, contacts or plan.
+  birth date, citizenship, permit, contacts or plan, and of the Italian milestones only
+  those reached or formally evidenced.
 The fine permit type and support needs are never in a snapshot, whatever the profile.
 """
 
@@ -76,6 +77,9 @@ def credential(snapshot: Snapshot, issuance: Issuance) -> dict[str, Any]:
                                "profile": issuance.profile, "person": person}
     for name in SECTIONS[issuance.profile]:
         value = snapshot.section(name)
+        if name == "italianMilestones" and issuance.profile == "public":
+            # An employer sees what the person has reached, not what they have not (yet).
+            value = [m for m in value if m["status"] != "not_reached"]
         if value:
             subject[name] = value
     document: dict[str, Any] = {

@@ -25,8 +25,9 @@ from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from competenze.common.names import country_name, language_name
 from competenze.dossiers.pdf_qr import draw_qr
-from competenze.dossiers.pdf_text import country, draw, language_name, width
+from competenze.dossiers.pdf_text import ISOLATES, draw, width
 
 GREY, LIGHT = Color(0.35, 0.35, 0.35), Color(0.93, 0.93, 0.93)
 WIDTH, HEIGHT = A4
@@ -56,14 +57,26 @@ def _date(value: str | None) -> str:
         return value[:10]
 
 
-# Control characters would corrupt the text stream; user text is otherwise printed as is.
-_CONTROLS = dict.fromkeys(range(32), " ")
+# Control characters would corrupt the text stream; C1 controls, bidi embeddings and
+# overrides and noncharacters (refused on input since, but older records may hold them) would
+# reorder or hide the text around them. User text is otherwise printed as is.
+_UNSAFE = {**dict.fromkeys(range(32), " "), **dict.fromkeys([*range(0x7F, 0xA0), *range(0x202A, 0x202F),
+                                                            *range(0xFDD0, 0xFDF0)]),
+           **dict.fromkeys(plane + end for plane in range(0, 0x110000, 0x10000) for end in (0xFFFE, 0xFFFF))}
+FSI, PDI = "\u2068", "\u2069"  # first-strong isolate and its end (UAX #9, rule X5c)
 
 
 def _clip(value: object) -> str:
     text = "" if value is None else str(value)
     text = text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
-    return text.translate(_CONTROLS)  # one pass in C, not a Python step per character
+    return text.translate(_UNSAFE)  # one pass in C, not a Python step per character
+
+
+def _user(value: object) -> str:
+    """A person's text, isolated: whatever its direction, it cannot reorder the labels, commas
+    and dates drawn around it ("Siria, 2010" beside an Arabic institution). Empty stays empty."""
+    text = _clip(value).translate(ISOLATES).strip()
+    return f"{FSI}{text}{PDI}" if text else ""
 
 
 @dataclass
@@ -130,7 +143,8 @@ class Writer:
             else:
                 lines.append(line)
                 line, used = word, needed
-        return lines + ([line] if line else []) or [""]
+        lines = lines + ([line] if line else []) or [""]
+        return _reopened(lines) if FSI in text else lines
 
     def text(self, x: float, y: float, text: str, size: float, *, bold=False, right=False, color=black) -> None:
         self.c.setFillColor(color)
@@ -193,6 +207,16 @@ class Writer:
         self.y -= 4
 
 
+def _reopened(lines: list[str]) -> list[str]:
+    """Each line is drawn as a paragraph of its own: an isolate that a line leaves open is
+    opened again at the start of the next, so a wrapped value keeps its direction."""
+    depth, out = 0, []
+    for line in lines:
+        out.append(FSI * depth + line)
+        depth = max(0, depth + line.count(FSI) - line.count(PDI))
+    return out
+
+
 def height(lines: list[str], size: float) -> float:
     return len(lines) * size * LEADING
 
@@ -210,9 +234,15 @@ def _cut(word: str, size: float, room: float, bold: bool) -> list[str]:
     return pieces
 
 
+def _both(first: str, second: str) -> str:
+    """Italian and the other language side by side on one line, each in an isolate: an Arabic
+    label must not take the date or number after it into its own right-to-left run (a period
+    "2008–2013" printed "2013–2008" beside an Arabic country name)."""
+    return first if first == second else f"{FSI}{first}{PDI} · {FSI}{second}{PDI}"
+
+
 def _pair(labels: Labels, key: str, **fill) -> str:
-    first, second = labels.it(key, **fill), labels.other(key, **fill)
-    return first if first == second else f"{first} · {second}"
+    return _both(labels.it(key, **fill), labels.other(key, **fill))
 
 
 def _header(w: Writer, credential: dict, verify_url: str) -> None:
@@ -228,24 +258,38 @@ def _header(w: Writer, credential: dict, verify_url: str) -> None:
     w.y -= w.block(MARGIN, WIDTH - 2 * MARGIN, w.l.other("signed_note"), 8, color=GREY)
 
 
+def _country(w: Writer, code: str | None) -> str:
+    """A country's name in Italian and in the document's other language (CLDR)."""
+    return _both(country_name(code, "it"), country_name(code, w.l.second)) if code else ""
+
+
+def _language(w: Writer, code: str) -> str:
+    return _both(language_name(code, "it"), language_name(code, w.l.second))
+
+
 def _identity(w: Writer, person: dict) -> None:
     w.heading("section_identity")
-    w.row("name", f"{person.get('givenName', '')} {person.get('familyName', '')}")
+    w.row("name", " ".join(filter(None, (_user(person.get("givenName")), _user(person.get("familyName"))))))
     if person.get("birthDate"):
         w.row("birth_date", _date(person["birthDate"]))
     if person.get("countryOfBirth"):
-        w.row("country_of_birth", country(person["countryOfBirth"]))
+        w.row("country_of_birth", _country(w, person["countryOfBirth"]))
     if person.get("citizenships"):
-        w.row("citizenship", ", ".join(country(c) for c in person["citizenships"]))
+        w.row("citizenship", ", ".join(_country(w, c) for c in person["citizenships"]))
     if person.get("residenceMunicipality"):
-        w.row("residence", person["residenceMunicipality"])
+        w.row("residence", _user(person["residenceMunicipality"]))
     permit = person.get("permit") or {}
     if permit.get("category"):
         w.row("permit_category", _pair(w.l, f"permit_{permit['category']}"))
         if permit.get("validUntil"):
             w.row("permit_expiry", _date(permit["validUntil"]))
     if person.get("motherTongues"):
-        w.row("mother_tongues", ", ".join(language_name(code) for code in person["motherTongues"]))
+        w.row("mother_tongues", ", ".join(_language(w, code) for code in person["motherTongues"]))
+    # The CPI profile carries the contacts a clerk needs to call the person (the public one none).
+    if person.get("phone"):
+        w.row("phone", person["phone"])
+    if person.get("email"):
+        w.row("email", _user(person["email"]))
 
 
 def _languages(w: Writer, languages: list[dict], milestones: list[dict]) -> None:
@@ -260,21 +304,37 @@ def _languages(w: Writer, languages: list[dict], milestones: list[dict]) -> None
         w.block(x, col - 4, w.l.it(skill), 7, bold=True)
         w.block(x, col - 4, w.l.other(skill), 7, color=GREY, top=w.y - 18)
     w.y -= 40
+    any_latest = False
     for lang in languages[:MAX_ITEMS]:
-        w.need(18)
-        w.text(MARGIN, w.y - 9, language_name(lang["language"]), 9, bold=True)
+        levels = lang.get("levels", {})
+        latest = {skill: levels[skill]["latest"] for skill in skills if "latest" in levels.get(skill, {})}
+        name = w.wrap(_language(w, lang["language"]), 9, first - 6, True)
+        w.need(max(18 if not latest else 28, height(name, 9) + 4))
+        w.lines(MARGIN, first - 6, name, 9, bold=True)
         if lang.get("motherTongue"):
             w.text(MARGIN + first, w.y - 9, _pair(w.l, "mother_tongue_value"), 9)
         else:
             for index, skill in enumerate(skills):
-                level = lang.get("levels", {}).get(skill, {}).get("level", "–")
+                level = levels.get(skill, {}).get("level", "–")
                 w.text(MARGIN + first + index * col, w.y - 9, level, 10, bold=level != "–")
-        w.y -= 14
+                if skill in latest:  # the latest level assessed, where it differs, below in grey
+                    w.text(MARGIN + first + index * col, w.y - 20, latest[skill]["level"], 8, color=GREY)
+        w.y -= max(14 if not latest else 25, height(name, 9) + 2)
+        # Where the latest levels come from: one line per assessment (usually one for all skills).
+        for (method, day, source), found in _grouped(latest).items():
+            any_latest = True
+            fill = {"level": "/".join(dict.fromkeys(found)), "date": _date(day)}
+            said = [w.l.it("latest_assessed", method=w.l.it(f"method_{method}"), **fill),
+                    w.l.other("latest_assessed", method=w.l.other(f"method_{method}"), **fill)]
+            w.flow(MARGIN + 12, WIDTH - 2 * MARGIN - 12, _both(*said) + (f" ({_user(source)})" if source else ""), 8,
+                   color=GREY)
         for cert in lang.get("certificates", [])[:5]:
             w.flow(MARGIN + 12, WIDTH - 2 * MARGIN - 12,
-                   f"{cert.get('exam') or cert.get('type')} – {cert.get('level')} ({_date(cert.get('date'))})", 8,
+                   f"{_user(cert.get('exam') or cert.get('type'))} – {cert.get('level')} ({_date(cert.get('date'))})", 8,
                    color=GREY)
     w.flow(MARGIN, WIDTH - 2 * MARGIN, _pair(w.l, "cefr_note"), 7, color=GREY)
+    if any_latest:
+        w.flow(MARGIN, WIDTH - 2 * MARGIN, _pair(w.l, "latest_note"), 7, color=GREY)
     w.y -= 4
     if milestones:
         w.heading("section_milestones")
@@ -282,13 +342,27 @@ def _languages(w: Writer, languages: list[dict], milestones: list[dict]) -> None
             w.row(f"milestone_{milestone['code']}", _pair(w.l, f"status_{milestone['status']}"))
 
 
+def _grouped(latest: dict[str, dict]) -> dict[tuple, list[str]]:
+    """Latest levels by the assessment they come from (method, date, source): their levels."""
+    groups: dict[tuple, list[str]] = {}
+    for observation in latest.values():
+        key = (observation.get("method", "self_declared"), observation.get("assessedOn"), observation.get("source"))
+        groups.setdefault(key, []).append(observation["level"])
+    return groups
+
+
 def _digital(w: Writer, digital: dict) -> None:
     w.heading("section_digital")
     competences = digital.get("competences", [])
     for area in digital.get("areas", []):
         value = f"{area['level']} ({area['europass']})" if area.get("level") else _pair(w.l, "not_assessed")
-        detail = ", ".join(f"{c['code']}: {c['level']}" for c in competences if c["code"].startswith(area["area"] + "."))
-        w.row(f"digital_area_{area['area']}", value + (f" — {detail}" if detail else ""))
+        w.row(f"digital_area_{area['area']}", value)
+        # Each competence by its DigComp name, in both languages, with its level.
+        named = [c for c in competences if c["code"].startswith(area["area"] + ".")]
+        for c in named:
+            w.flow(MARGIN + 12, WIDTH - 2 * MARGIN - 12,
+                   f"{c['code']} {_pair(w.l, 'digital_competence_' + c['code'])}: {c['level']}", 8, color=GREY)
+        w.y -= 4 if named else 0
     w.flow(MARGIN, WIDTH - 2 * MARGIN, _pair(w.l, "digital_note"), 7, color=GREY)
     w.y -= 4
 
@@ -297,8 +371,8 @@ def _education(w: Writer, items: list[dict]) -> None:
     w.heading("section_education")
     for e in items[:MAX_ITEMS]:
         years = "–".join(str(y) for y in (e.get("startYear"), e.get("endYear")) if y)
-        w.item([e.get("title") or "",
-                ", ".join(x for x in (e.get("institution"), country(e.get("country")), years) if x)
+        w.item([_user(e.get("title")),
+                ", ".join(x for x in (_user(e.get("institution")), _country(w, e.get("country")), years) if x)
                 + (f" · EQF {e['eqf']}" if e.get("eqf") else ""),
                 f"{_pair(w.l, 'recognition')}: {_pair(w.l, 'recognition_' + e.get('recognition', 'none'))}"])
 
@@ -310,9 +384,9 @@ def _experience(w: Writer, items: list[dict]) -> None:
         title = labels.get("it") or job.get("title") or ""
         second = labels.get(w.l.second) or (labels.get("en") if w.l.second != "it" else None)
         period = f"{_date(job.get('from'))} – {_date(job.get('to')) or _pair(w.l, 'ongoing')}"
-        w.item([title + (f" / {second}" if second and second != title else ""),
-                ", ".join(x for x in (job.get("employer"), country(job.get("country")), period) if x),
-                _pair(w.l, job.get("arrangement", "formal")), _clip(job.get("description"))])
+        w.item([_user(title) + (f" / {_user(second)}" if second and second != title else ""),
+                ", ".join(x for x in (_user(job.get("employer")), _country(w, job.get("country")), period) if x),
+                _pair(w.l, job.get("arrangement", "formal")), _user(job.get("description"))])
 
 
 def _skills(w: Writer, items: list[dict]) -> None:
@@ -329,15 +403,28 @@ def _skills(w: Writer, items: list[dict]) -> None:
 def _licences(w: Writer, items: list[dict]) -> None:
     w.heading("section_driving")
     for licence in items[:MAX_ITEMS]:
-        until = f" – {_date(licence.get('validUntil'))}" if licence.get("validUntil") else ""
-        w.row("country", f"{licence.get('category')} · {country(licence.get('country'))}{until}")
+        lines = [f"{_pair(w.l, 'driving_category')}: {licence.get('category')}",
+                 f"{_pair(w.l, 'driving_country')}: {_country(w, licence.get('country'))}"]
+        if licence.get("validUntil"):
+            lines.append(f"{_pair(w.l, 'driving_valid_until')}: {_date(licence['validUntil'])}")
+        if licence.get("statusInItaly"):
+            lines.append(f"{_pair(w.l, 'driving_status_in_italy')}: "
+                         f"{_pair(w.l, 'licence_status_' + licence['statusInItaly'])}")
+        w.item(lines)
 
 
 def _plan(w: Writer, plan: dict) -> None:
     w.heading("section_plan")
-    w.row("plan_status", plan.get("status", ""))
+    w.row("plan_status", _pair(w.l, f"plan_status_{plan.get('status', 'draft')}"))
     for step in plan.get("steps", [])[:MAX_ITEMS]:
-        w.row("plan_steps", f"{step.get('title')} — {step.get('status')} {_date(step.get('dueDate'))}".strip())
+        status = step.get("status", "planned")
+        if status == "done" and step.get("completedOn"):
+            when = _pair(w.l, "step_done_on", date=_date(step["completedOn"]))
+        else:
+            when = _pair(w.l, f"step_status_{status}")
+            if step.get("dueDate") and status in ("planned", "in_progress"):
+                when += f" · {_pair(w.l, 'step_due', date=_date(step['dueDate']))}"
+        w.row("plan_steps", f"{_user(step.get('title'))} — {when}")
 
 
 def _footer_for(labels: Labels, credential: dict, dossier_id: str):
@@ -348,7 +435,7 @@ def _footer_for(labels: Labels, credential: dict, dossier_id: str):
     def footer(canvas: Canvas, number: int, total: int) -> None:
         canvas.setFillColor(GREY)
         draw(canvas, MARGIN, 24, f"{labels.it('dossier_id')} {dossier_id} · {labels.it('version', version=version)} · "
-                                 f"{labels.it('issued_by')} {organisation[:60]} · {labels.it('issued_on')} {issued}", 7)
+                                 f"{labels.it('issued_by')} {_user(organisation[:60])} · {labels.it('issued_on')} {issued}", 7)
         draw(canvas, MARGIN, 14, labels.it("page_of", page=number, pages=total), 7)
         draw(canvas, WIDTH - MARGIN, 14, labels.other("page_of", page=number, pages=total), 7, right=True)
     return footer
@@ -366,7 +453,7 @@ def render(credential: dict, *, language: str | None, verify_url: str, dossier_i
     w = Writer(canvas, labels)
     _header(w, credential, verify_url)
     if language and language != second and language != "it":
-        w.y -= w.block(MARGIN, WIDTH - 2 * MARGIN, labels.it("language_fallback_note", name=language_name(language))
+        w.y -= w.block(MARGIN, WIDTH - 2 * MARGIN, labels.it("language_fallback_note", name=language_name(language, "it"))
                        + " · " + labels.other("language_fallback_note", name=language_name(language, "en")), 8,
                        color=GREY) + 2
     _identity(w, subject.get("person", {}))

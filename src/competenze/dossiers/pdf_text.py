@@ -1,4 +1,4 @@
-"""Text for the dossier PDF in several scripts: fonts, script runs, shaping, place names.
+"""Text for the dossier PDF in several scripts: fonts, script runs, shaping.
 
 ReportLab draws a string with one font. Here each script gets its own font (Noto Sans for
 Latin, Greek and Cyrillic, Noto Naskh Arabic, Noto Sans Ethiopic) and a line is drawn as
@@ -11,11 +11,9 @@ Sans Ethiopic not even ASCII digits. Pure: no web or database imports.
 import re
 import threading
 from functools import cache, lru_cache
-from gettext import translation
 from importlib import resources
 from pathlib import Path
 
-import pycountry
 import uharfbuzz
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapedStr, TTFont, shapeStr
@@ -90,30 +88,9 @@ def _runs(shown: str) -> list[tuple[str, str]]:
     return [(script or "latin", text) for script, text in runs]
 
 
-@cache
-def _names(domain: str, language: str):
-    """pycountry's translations of one code list (iso3166-1, iso639-3) into `language`."""
-    try:
-        return translation(domain, pycountry.LOCALES_DIR, languages=[language]).gettext
-    except OSError:
-        return lambda name: name
-
-
-# A dossier asks for the same few codes over and over (every education and job entry names a
-# country), each time a pycountry index lookup and a gettext one. Codes come from user data,
-# hence the bound.
-@lru_cache(maxsize=1024)
-def country(code: str | None, language: str = "it") -> str:
-    if not code:
-        return ""
-    found = pycountry.countries.get(alpha_2=code)
-    return _names("iso3166-1", language)(found.name) if found else code
-
-
-@lru_cache(maxsize=1024)
-def language_name(code: str, language: str = "it") -> str:
-    found = pycountry.languages.get(alpha_2=code) if len(code) == 2 else pycountry.languages.get(alpha_3=code)
-    return _names("iso639-3", language)(found.name) if found else code
+# Directional isolates (U+2066-U+2069) placed around user text steer the bidi levels and have
+# no glyph: dropped once the levels are known.
+ISOLATES = dict.fromkeys(range(0x2066, 0x206A))
 
 
 def font(script: str, bold: bool = False) -> str:
@@ -132,6 +109,7 @@ _SHAPING = threading.Lock()
 def _piece(script: str, text: str, level: int, size: float, bold: bool) -> tuple[str, str, float]:
     """(font, what to draw, its width) for one script's piece of a level run."""
     name = font(script, bold)
+    text = text.translate(ISOLATES)
     if script == "arabic" and level % 2:  # at an even level an Arabic-script piece is digits
         with _SHAPING:
             drawn = shapeStr(text, name, size)
@@ -162,7 +140,8 @@ def width(text: str, size: float, bold: bool = False) -> float:
     word). It is the drawn width but where a space or punctuation mark between two scripts
     falls into the other font in visual order: a fraction of a point."""
     return sum(_advance(piece, font(script, bold), size) if script == "arabic"
-               else pdfmetrics.stringWidth(piece, font(script, bold), size) for script, piece in _runs(text))
+               else pdfmetrics.stringWidth(piece, font(script, bold), size)
+               for script, piece in _runs(text.translate(ISOLATES)))
 
 
 @cache
