@@ -109,3 +109,43 @@ def test_html_error_page_escapes_text(client):
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
+
+
+def test_query_parameters_a_route_does_not_read_are_a_422_naming_them(client, world):
+    h = auth(client, world.counsellor_a)
+    participant = client.post("/api/v1/participants", json=participant_body(), headers=h).json()
+    dossier = client.post(f"/api/v1/participants/{participant['id']}/dossiers", headers=h, json={"profile": "public"})
+    typos = [("/api/v1/participants", {"statuss": "active"}, "query.statuss"),
+             ("/api/v1/dossiers", {"updated_sinse": "2026-01-01T00:00:00Z"}, "query.updated_sinse"),
+             (f"/api/v1/dossiers/{dossier.json()['id']}", {"lng": "ar"}, "query.lng"),
+             (f"/api/v1/participants/{participant['id']}/access-log", {"limit": "5", "page": "2"}, "query.page")]
+    for path, params, field in typos:
+        assert client.get(path, headers=h).status_code == 200, path
+        response = client.get(path, params=params, headers=h)
+        assert response.status_code == 422, (path, response.text)
+        assert response.json()["errors"] == [{"field": field, "message": "unknown field; remove it"}]
+    # Pages ignore what they do not read: a QR code or a link may carry tracking parameters.
+    code = dossier.json()["verification_url"].rsplit("/", 1)[1]
+    assert client.get(f"/verify/{code}", params={"utm_source": "qr"}).status_code == 200
+
+
+def test_the_schema_says_what_the_server_enforces(client, world):
+    import json
+    from pathlib import Path
+
+    schema = json.loads((Path(__file__).resolve().parents[1] / "openapi" / "openapi.json").read_text())
+    patch = schema["paths"]["/api/v1/participants/{participant_id}"]["patch"]
+    if_match = next(p for p in patch["parameters"] if p["name"] == "If-Match")
+    assert if_match["required"] is True
+    sheet = schema["paths"]["/api/v1/participants/{participant_id}/literacy"]["put"]
+    assert next(p for p in sheet["parameters"] if p["name"] == "If-Match")["required"] is False  # not before it exists
+    assert schema["components"]["schemas"]["ReferralMove"]["enum"] == ["accept", "decline", "complete", "withdraw"]
+    form = schema["components"]["schemas"]["Body_auth_token"]["properties"]["grant_type"]
+    assert form["enum"] == ["password", "refresh_token", "client_credentials"]
+    # What the schema requires is still answered with 428 and a message, not a generic 422.
+    h = auth(client, world.counsellor_a)
+    participant = client.post("/api/v1/participants", json=participant_body(), headers=h).json()
+    refused = client.patch(f"/api/v1/participants/{participant['id']}", json={"residence_municipality": "Imola"}, headers=h)
+    assert refused.status_code == 428 and "If-Match" in refused.json()["detail"]
+    unsupported = client.post("/api/v1/auth/token", data={"grant_type": "implicit"})
+    assert unsupported.status_code == 400 and unsupported.json()["error"] == "unsupported_grant_type"

@@ -24,6 +24,7 @@ from competenze.dossiers.router import pull_router as dossier_pull_router
 from competenze.dossiers.router import router as dossiers_router
 from competenze.errors import install_error_handlers
 from competenze.frameworks.router import router as frameworks_router
+from competenze.openapi import published
 from competenze.organisations.models import Organisation
 from competenze.organisations.router import router as organisations_router
 from competenze.participants.router import router as participants_router
@@ -117,6 +118,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static/swagger", StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"),
               name="swagger")
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")
+
+    built_openapi = app.openapi
+    app.openapi = lambda: published(built_openapi())  # type: ignore[method-assign]
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

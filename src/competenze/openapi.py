@@ -20,6 +20,20 @@ def document() -> dict:
         return app.openapi()
 
 
+def published(schema: dict) -> dict:
+    """The schema as FastAPI builds it, plus what the server enforces that FastAPI cannot
+    declare: If-Match is required where a change without it gets 428 (the header is optional
+    to FastAPI so that the answer is 428, not a generic 422). Idempotent."""
+    from competenze.common.etag import IF_MATCH_REQUIRED
+
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("name") == "If-Match" and parameter.get("description") == IF_MATCH_REQUIRED:
+                    parameter["required"] = True
+    return schema
+
+
 def render(schema: dict) -> str:
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 

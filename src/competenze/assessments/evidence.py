@@ -6,6 +6,8 @@ was made, then by when it was recorded). An assessment explicitly replaced by a 
 (a correction) no longer counts at all. Pure: plain data in, plain data out.
 """
 
+# pure core: plain data in and out; no web framework, database or JOSE (tests/test_boundaries.py)
+
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime

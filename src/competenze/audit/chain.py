@@ -5,6 +5,8 @@ removing or reordering any row breaks every hash after it (a tamper-evident log 
 sense of RFC 6962's hash chains, without the tree).
 """
 
+# pure core: plain data in and out; no web framework, database or JOSE (tests/test_boundaries.py)
+
 import hashlib
 import json
 from collections.abc import Iterable

@@ -14,10 +14,11 @@ from competenze.auth.service import (
     refresh_grant,
     revoke_family,
 )
+from competenze.common.routing import ApiRoute
 from competenze.db import SessionDep
 from competenze.errors import problem_responses
 
-router = APIRouter(prefix="/api/v1/auth", tags=["auth"],
+router = APIRouter(route_class=ApiRoute, prefix="/api/v1/auth", tags=["auth"],
                    responses=problem_responses(400, 401, 403, 405, 413, 422, 429, 503))
 
 FormStr = Annotated[str | None, Form(max_length=512)]

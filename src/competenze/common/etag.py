@@ -15,10 +15,15 @@ def set_etag(response: Response, version: int) -> None:
     response.headers["ETag"] = etag_for(version)
 
 
-# Optional in the schema on purpose: a missing header is answered with 428 and a message
-# that says what to do, not with a generic validation error.
-IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=200,
-                                       description="The ETag of the record as you last read it")]
+# Optional for FastAPI on purpose: a missing header is answered with 428 (RFC 6585) and a
+# message that says what to do, not with a generic validation error. The OpenAPI document
+# still says it is required (competenze.openapi.published marks parameters so described).
+IF_MATCH_REQUIRED = "The ETag of the record as you last read it; without it the change is refused (428)"
+IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=200, description=IF_MATCH_REQUIRED)]
+# For records that may not exist yet (a sheet's first PUT needs no If-Match).
+IfMatchOnceItExists = Annotated[str | None, Header(
+    alias="If-Match", max_length=200,
+    description="The ETag of the record as you last read it; required once the record exists (428 without it)")]
 
 
 def require_if_match(header: str | None, current_version: int) -> None:

@@ -6,6 +6,8 @@ name things in; a code CLDR does not know falls back to ISO 639-3's English name
 the code itself. Pure: no web or database imports.
 """
 
+# pure core: plain data in and out; no web framework, database or JOSE (tests/test_boundaries.py)
+
 from functools import lru_cache
 
 import pycountry

@@ -1,5 +1,7 @@
 """Text helpers for search: accent- and case-insensitive matching that works on both engines."""
 
+# pure core: plain data in and out; no web framework, database or JOSE (tests/test_boundaries.py)
+
 import unicodedata
 
 

@@ -5,6 +5,8 @@ JSON Canonicalization Scheme (RFC 8785) that our documents use (strings, integer
 booleans, null, arrays, objects), so any verifier can recompute the same bytes. Pure.
 """
 
+# pure core: plain data in and out; no web framework, database or JOSE (tests/test_boundaries.py)
+
 import json
 from typing import Any
 

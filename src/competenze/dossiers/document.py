@@ -11,6 +11,8 @@ Profiles decide what leaves the service (data minimisation, GDPR art. 5(1)(c)):
 The fine permit type and support needs are never in a snapshot, whatever the profile.
 """
 
+# pure core: plain data in and out; no web framework, database or JOSE (tests/test_boundaries.py)
+
 from dataclasses import dataclass, field
 from typing import Any
 

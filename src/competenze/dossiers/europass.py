@@ -7,6 +7,8 @@ categories outside the EU list) goes into the nearest free-text element instead 
 Every container is attached only once it has content, so empty sections are left out.
 """
 
+# pure core: plain data in and out; no web framework, database or JOSE (tests/test_boundaries.py)
+
 import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime

@@ -3,6 +3,8 @@ XSD (a test checks they still match it), Europass element names, and the fixed p
 mapping writes in Italian and English. Data only; europass.py does the mapping.
 """
 
+# pure core: plain data in and out; no web framework, database or JOSE (tests/test_boundaries.py)
+
 NS = "http://europass.cedefop.europa.eu/Europass"
 
 # included/EuropassISOCountries_V1.7.0.xsd `countryCode` (= EuropassNationalities

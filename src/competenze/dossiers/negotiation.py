@@ -1,6 +1,8 @@
 """HTTP content negotiation for a dossier (RFC 9110 §12.5.1): which representation the
 client's Accept header prefers among those we serve. Pure."""
 
+# pure core: plain data in and out; no web framework, database or JOSE (tests/test_boundaries.py)
+
 JSON, VC_JWT, XML, PDF = "application/json", "application/vc+jwt", "application/xml", "application/pdf"
 SERVED = (JSON, VC_JWT, XML, PDF)  # in our order of preference for wildcards: JSON first
 ALIASES = {"text/xml": XML}

@@ -14,6 +14,8 @@ Chinese, Japanese and Korean (no CJK font) get English as the second language, a
 document says so.
 """
 
+# pure core: plain data in and out; no web framework, database or JOSE (tests/test_boundaries.py)
+
 import io
 import json
 from dataclasses import dataclass

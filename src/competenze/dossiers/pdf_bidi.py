@@ -12,6 +12,8 @@ mirror image is drawn as that image) is left to HarfBuzz for Arabic script and d
 the PDF draws single lines without tabs or trailing spaces. Pure: no web or database imports.
 """
 
+# pure core: plain data in and out; no web framework, database or JOSE (tests/test_boundaries.py)
+
 import re
 from unicodedata import bidirectional
 

@@ -7,6 +7,8 @@ mask choice by the standard's penalty rules included) makes the matrix, and it g
 page as one filled path. Pure: no web or database imports.
 """
 
+# pure core: plain data in and out; no web framework, database or JOSE (tests/test_boundaries.py)
+
 import segno
 from reportlab.lib.colors import black
 from reportlab.pdfgen.canvas import Canvas

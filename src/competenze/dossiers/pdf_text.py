@@ -8,6 +8,8 @@ them, else with Noto Sans: Noto Naskh Arabic has no parentheses, hyphen or slash
 Sans Ethiopic not even ASCII digits. Pure: no web or database imports.
 """
 
+# pure core: plain data in and out; no web framework, database or JOSE (tests/test_boundaries.py)
+
 import re
 import threading
 from functools import cache, lru_cache

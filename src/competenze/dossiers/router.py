@@ -27,8 +27,8 @@ from competenze.auth.principals import Principal
 from competenze.common import ratelimit
 from competenze.common.codes import LanguageCode
 from competenze.common.idempotency import IdempotencyKeyHeader
-from competenze.participants.idempotency import create_once
 from competenze.common.pagination import Cursor, Limit
+from competenze.common.routing import ApiRoute, refuse_unknown_query
 from competenze.config import Settings
 from competenze.db import AnyConnection, SessionDep, in_session, in_transaction
 from competenze.dossiers import negotiation, public, service
@@ -42,9 +42,10 @@ from competenze.dossiers.schemas import (
 )
 from competenze.errors import Forbidden, NotAcceptable, field_error, problem_responses
 from competenze.participants.dependencies import VisibleParticipant
+from competenze.participants.idempotency import create_once
 from competenze.participants.visibility import CASE_ROLES, get_visible_participant
 
-router = APIRouter(tags=["dossiers"], responses=problem_responses(400, 401, 403, 404, 405, 409, 413, 422, 429, 503))
+router = APIRouter(route_class=ApiRoute, tags=["dossiers"], responses=problem_responses(400, 401, 403, 404, 405, 409, 413, 422, 429, 503))
 # Personal data: kept by no cache, the browser's included. A CPI system that keeps its own
 # copy revalidates it with If-None-Match (ETag, 304).
 NO_STORE = {"Cache-Control": "no-store"}
@@ -71,6 +72,7 @@ PULL_PARAMETERS = [
     IF_NONE_MATCH,
 ]
 _LANGUAGE = TypeAdapter(LanguageCode)
+PULL_QUERY = frozenset(p["name"] for p in PULL_PARAMETERS if p["in"] == "query")
 
 
 def _pull_parameters(request: Request) -> tuple[uuid.UUID, str, str | None]:
@@ -80,6 +82,7 @@ def _pull_parameters(request: Request) -> tuple[uuid.UUID, str, str | None]:
     except ValueError:
         raise field_error("path.dossier_id", "not a dossier id (a UUID)") from None
     query = request.query_params
+    refuse_unknown_query(request, PULL_QUERY)
     locale = query.get("locale", "it")
     if locale not in ("it", "en"):
         raise field_error("query.locale", "must be 'it' or 'en'")

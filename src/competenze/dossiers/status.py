@@ -7,6 +7,8 @@ bitstring gzip-compressed, then base64url-encoded without padding, with the mult
 prefix "u". Pure: bytes in, bytes and dicts out.
 """
 
+# pure core: plain data in and out; no web framework, database or JOSE (tests/test_boundaries.py)
+
 import base64
 import gzip
 

@@ -6,6 +6,8 @@ web or database imports. Loaded once per process and validated on load, so a bro
 file stops the service at start-up rather than in the middle of an interview.
 """
 
+# pure core: plain data in and out; no web framework, database or JOSE (tests/test_boundaries.py)
+
 import json
 from dataclasses import dataclass
 from enum import StrEnum

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from competenze.auth.dependencies import require_roles
 from competenze.auth.principals import Principal
 from competenze.common.codes import LanguageCode
+from competenze.common.routing import ApiRoute
 from competenze.db import SessionDep
 from competenze.errors import problem_responses
 from competenze.frameworks import catalogue as fw
@@ -32,7 +33,7 @@ from competenze.frameworks.schemas import (
     QuestionOut,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["frameworks"],
+router = APIRouter(route_class=ApiRoute, prefix="/api/v1", tags=["frameworks"],
                    responses=problem_responses(400, 401, 403, 404, 405, 422, 503))
 Staff = Annotated[Principal, Depends(require_roles("counsellor", "org_admin", "region_analyst", "admin"))]
 # Reference data changes only with a release; let the browser keep it for an hour.

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from competenze.auth.dependencies import Access, require_roles
 from competenze.auth.principals import Principal
 from competenze.common.etag import IfMatch, require_if_match, set_etag
+from competenze.common.routing import ApiRoute
 from competenze.db import SessionDep
 from competenze.errors import problem_responses
 from competenze.organisations import service
@@ -19,7 +20,7 @@ from competenze.organisations.schemas import (
     UserUpdate,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["organisations"],
+router = APIRouter(route_class=ApiRoute, prefix="/api/v1", tags=["organisations"],
                    responses=problem_responses(400, 401, 403, 404, 405, 409, 412, 413, 422, 428, 503))
 
 AnyStaff = Annotated[Principal, Depends(require_roles("counsellor", "org_admin", "region_analyst", "admin"))]

@@ -1,6 +1,8 @@
 """Italian codice fiscale: format and check character via python-stdnum, plus a cross-check
 with the birth date and sex the counsellor recorded (a mismatch is almost always a typo)."""
 
+# pure core: plain data in and out; no web framework, database or JOSE (tests/test_boundaries.py)
+
 from datetime import date
 
 from stdnum.exceptions import ValidationError

@@ -2,7 +2,6 @@
 
 import json
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -12,6 +11,7 @@ from competenze.audit import service as audit
 from competenze.auth.dependencies import Access
 from competenze.common.codes import CountryCode
 from competenze.common.etag import IfMatch, etag_for, require_if_match, set_etag
+from competenze.common.fields import Day
 from competenze.common.idempotency import (
     IdempotencyKeyHeader,
     fingerprint,
@@ -19,6 +19,7 @@ from competenze.common.idempotency import (
 )
 from competenze.common.models import IdempotencyRecord
 from competenze.common.pagination import Cursor, Limit, decode_cursor, encode_cursor
+from competenze.common.routing import ApiRoute
 from competenze.db import SessionDep
 from competenze.errors import problem_responses
 from competenze.participants import consents, service
@@ -37,7 +38,7 @@ from competenze.participants.schemas import (
 )
 from competenze.participants.visibility import get_visible_participant, reading
 
-router = APIRouter(prefix="/api/v1/participants", tags=["participants"],
+router = APIRouter(route_class=ApiRoute, prefix="/api/v1/participants", tags=["participants"],
                    responses=problem_responses(400, 401, 403, 404, 405, 409, 412, 413, 422, 428, 503))
 
 NO_STORE = {"Cache-Control": "no-store"}  # personal data must not sit in shared caches
@@ -77,7 +78,7 @@ def create_participant(principal: CaseWorker, ctx: Access, body: ParticipantCrea
             operation_id="participants_list")
 def list_participants(principal: CaseWorker, ctx: Access, session: SessionDep, response: Response,
                       q: Annotated[str | None, Query(max_length=100, description="Name words (accent- and case-insensitive prefix match)")] = None,
-                      birth_date: date | None = None,
+                      birth_date: Annotated[Day | None, Query(description="YYYY-MM-DD")] = None,
                       citizenship: Annotated[CountryCode | None, Query()] = None,
                       counsellor_id: uuid.UUID | None = None,
                       status_: Annotated[ParticipantStatus | None, Query(alias="status")] = None,

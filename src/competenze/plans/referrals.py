@@ -166,7 +166,7 @@ def move(session: Session, ctx: AccessContext, principal: Principal, referral: R
     if data.action == rules.ReferralAction.withdraw and receiving:
         raise Forbidden("Only the referring organisation withdraws a referral; decline it instead.")
     try:
-        target = rules.referral_move(rules.ReferralStatus(referral.status), data.action)
+        target = rules.referral_move(rules.ReferralStatus(referral.status), rules.ReferralAction(data.action))
     except rules.IllegalTransition as exc:
         raise Conflict(str(exc)) from None
     step = session.get(PlanStep, referral.step_id)

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query, Response
 from competenze.auth.dependencies import Access
 from competenze.common.etag import IfMatch, etag_for, require_if_match, set_etag
 from competenze.common.idempotency import IdempotencyKeyHeader
-from competenze.participants.idempotency import create_once
 from competenze.common.pagination import Cursor, Limit
+from competenze.common.routing import ApiRoute
 from competenze.db import SessionDep
 from competenze.errors import problem_responses
 from competenze.participants.dependencies import (
@@ -17,6 +17,7 @@ from competenze.participants.dependencies import (
     VisibleParticipant,
     WritableParticipant,
 )
+from competenze.participants.idempotency import create_once
 from competenze.plans import caseload as caseloads
 from competenze.plans import referrals, service
 from competenze.plans.rules import ReferralStatus
@@ -36,7 +37,7 @@ from competenze.plans.schemas import (
     StepUpdate,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["plans"],
+router = APIRouter(route_class=ApiRoute, prefix="/api/v1", tags=["plans"],
                    responses=problem_responses(400, 401, 403, 404, 405, 409, 412, 413, 422, 428, 503))
 PLANS = "/participants/{participant_id}/plans"
 NO_STORE = {"Cache-Control": "no-store"}

@@ -13,6 +13,8 @@ Referral: pending --accept--> accepted --complete--> completed
           pending|accepted --end--> ended (the participant withdrew the consent)
 """
 
+# pure core: plain data in and out; no web framework, database or JOSE (tests/test_boundaries.py)
+
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date

@@ -18,7 +18,6 @@ from competenze.frameworks.catalogue import CefrLevel, DigCompCode
 from competenze.plans.rules import (
     PlanAction,
     PlanStatus,
-    ReferralAction,
     ReferralStatus,
     StepAction,
     StepStatus,
@@ -182,19 +181,27 @@ class ReferralCreate(BaseModel):
     note: Note | None = Field(default=None, description="What the receiving organisation should know")
 
 
+class ReferralMove(StrEnum):
+    """What a person does to a referral. The referral's other move, `end`, is the service's
+    own: it happens when the participant withdraws the consent behind it."""
+
+    accept = "accept"
+    decline = "decline"
+    complete = "complete"
+    withdraw = "withdraw"
+
+
 class ReferralTransition(BaseModel):
     model_config = STRICT_INPUT
-    action: ReferralAction
+    action: ReferralMove
     note: Note | None = Field(default=None, description="decline: the reason (required)")
     completed_on: PastDate | None = None
     result: StepResult | None = Field(default=None, description="complete: what the step produced")
 
     @model_validator(mode="after")
     def _reason(self):
-        if self.action == ReferralAction.decline and not self.note:
+        if self.action == ReferralMove.decline and not self.note:
             raise ValueError("note: give the reason for declining")
-        if self.action == ReferralAction.end:
-            raise ValueError("action: a referral ends by itself when the participant withdraws the consent")
         return self
 
 

@@ -13,6 +13,8 @@ competences are at least there), with how many of the area's competences it rest
 Europass grade per area: A (levels 1-2), B (3-4), C (5-8), none below level 1.
 """
 
+# pure core: plain data in and out; no web framework, database or JOSE (tests/test_boundaries.py)
+
 from dataclasses import dataclass
 
 from competenze.frameworks.catalogue import digcomp, questionnaire

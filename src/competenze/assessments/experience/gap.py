@@ -1,6 +1,8 @@
 """Skills gap for a target occupation: which of its essential ESCO skills the participant
 has on record (with the strongest evidence for each) and which are missing. Pure."""
 
+# pure core: plain data in and out; no web framework, database or JOSE (tests/test_boundaries.py)
+
 from collections.abc import Iterable
 from dataclasses import dataclass
 

@@ -26,9 +26,15 @@ from competenze.assessments.experience.schemas import (
     WorkExperienceUpdate,
 )
 from competenze.auth.dependencies import Access
-from competenze.common.etag import IfMatch, etag_for, require_if_match, set_etag
+from competenze.common.etag import (
+    IfMatch,
+    IfMatchOnceItExists,
+    etag_for,
+    require_if_match,
+    set_etag,
+)
 from competenze.common.idempotency import IdempotencyKeyHeader
-from competenze.participants.idempotency import create_once
+from competenze.common.routing import ApiRoute
 from competenze.db import SessionDep
 from competenze.errors import problem_responses
 from competenze.participants.dependencies import (
@@ -36,9 +42,10 @@ from competenze.participants.dependencies import (
     VisibleParticipant,
     WritableParticipant,
 )
+from competenze.participants.idempotency import create_once
 from competenze.participants.visibility import reading
 
-router = APIRouter(prefix="/api/v1/participants/{participant_id}", tags=["experience"],
+router = APIRouter(route_class=ApiRoute, prefix="/api/v1/participants/{participant_id}", tags=["experience"],
                    responses=problem_responses(400, 401, 403, 404, 405, 409, 412, 413, 422, 428, 503))
 BASE = "/api/v1/participants/{}"
 
@@ -161,7 +168,7 @@ def _sheet_routes(kind: str, path: str, schema: type[BaseModel], out: type[BaseM
     @router.put(path, response_model=out, operation_id=f"{kind}_put",
                 description=f"Replace the participant's {what} (If-Match required once it exists).")
     def put_sheet(participant: WritableParticipant, ctx: Access, body: schema, session: SessionDep,  # type: ignore[valid-type]
-                  response: Response, if_match: IfMatch = None):
+                  response: Response, if_match: IfMatchOnceItExists = None):
         row = service.get_sheet(session, participant, kind)
         if row is not None or if_match:
             require_if_match(if_match, row.version if row else 0)

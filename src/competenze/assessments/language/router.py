@@ -10,7 +10,7 @@ from competenze.assessments.language.schemas import (
 )
 from competenze.auth.dependencies import Access
 from competenze.common.idempotency import IdempotencyKeyHeader
-from competenze.participants.idempotency import create_once
+from competenze.common.routing import ApiRoute
 from competenze.db import SessionDep
 from competenze.errors import problem_responses
 from competenze.participants.dependencies import (
@@ -18,9 +18,10 @@ from competenze.participants.dependencies import (
     VisibleParticipant,
     WritableParticipant,
 )
+from competenze.participants.idempotency import create_once
 from competenze.participants.visibility import reading
 
-router = APIRouter(prefix="/api/v1/participants/{participant_id}", tags=["languages"],
+router = APIRouter(route_class=ApiRoute, prefix="/api/v1/participants/{participant_id}", tags=["languages"],
                    responses=problem_responses(400, 401, 403, 404, 405, 409, 413, 422, 503))
 
 

@@ -18,6 +18,8 @@ Milestones (Italian only; levels from frameworks/data/italian_certificates.json)
 - otherwise the gap: each grid skill below the level, with its current level.
 """
 
+# pure core: plain data in and out; no web framework, database or JOSE (tests/test_boundaries.py)
+
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
