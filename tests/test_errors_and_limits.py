@@ -124,6 +124,9 @@ def test_query_parameters_a_route_does_not_read_are_a_422_naming_them(client, wo
         response = client.get(path, params=params, headers=h)
         assert response.status_code == 422, (path, response.text)
         assert response.json()["errors"] == [{"field": field, "message": "unknown field; remove it"}]
+    repeated = client.get("/api/v1/participants", params=[("limit", "1"), ("limit", "3")], headers=h)
+    assert repeated.status_code == 422
+    assert repeated.json()["errors"] == [{"field": "query.limit", "message": "given more than once; give it once"}]
     # Pages ignore what they do not read: a QR code or a link may carry tracking parameters.
     code = dossier.json()["verification_url"].rsplit("/", 1)[1]
     assert client.get(f"/verify/{code}", params={"utm_source": "qr"}).status_code == 200
@@ -140,6 +143,7 @@ def test_the_schema_says_what_the_server_enforces(client, world):
     sheet = schema["paths"]["/api/v1/participants/{participant_id}/literacy"]["put"]
     assert next(p for p in sheet["parameters"] if p["name"] == "If-Match")["required"] is False  # not before it exists
     assert schema["components"]["schemas"]["ReferralMove"]["enum"] == ["accept", "decline", "complete", "withdraw"]
+    assert schema["components"]["schemas"]["UserCreate"]["properties"]["email"]["pattern"].startswith("^[^@")
     form = schema["components"]["schemas"]["Body_auth_token"]["properties"]["grant_type"]
     assert form["enum"] == ["password", "refresh_token", "client_credentials"]
     # What the schema requires is still answered with 428 and a message, not a generic 422.
@@ -149,3 +153,11 @@ def test_the_schema_says_what_the_server_enforces(client, world):
     assert refused.status_code == 428 and "If-Match" in refused.json()["detail"]
     unsupported = client.post("/api/v1/auth/token", data={"grant_type": "implicit"})
     assert unsupported.status_code == 400 and unsupported.json()["error"] == "unsupported_grant_type"
+
+
+def test_a_request_without_credentials_gets_a_challenge_without_an_error_code(client):
+    # RFC 6750 §3.1: "invalid_token" is for a token that was sent and refused.
+    bare = client.get("/api/v1/participants")
+    assert bare.status_code == 401 and bare.headers["www-authenticate"] == 'Bearer realm="competenze"'
+    forged = client.get("/api/v1/participants", headers={"Authorization": "Bearer not.a.token"})
+    assert forged.status_code == 401 and forged.headers["www-authenticate"] == 'Bearer error="invalid_token"'

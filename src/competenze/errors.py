@@ -48,10 +48,11 @@ class BadRequest(AppError):
 class Unauthorized(AppError):
     status, slug, title = 401, "unauthorized", "Authentication required"
 
-    def __init__(self, detail: str | None = None, *, keep_changes: bool = False,
+    def __init__(self, detail: str | None = None, *, keep_changes: bool = False, token_sent: bool = True,
                  **extra: Any) -> None:
-        super().__init__(detail or "A valid access token is required.",
-                         headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        # RFC 6750 §3.1: a request that sent no credentials gets the challenge without an error code.
+        challenge = 'Bearer error="invalid_token"' if token_sent else 'Bearer realm="competenze"'
+        super().__init__(detail or "A valid access token is required.", headers={"WWW-Authenticate": challenge},
                          keep_changes=keep_changes, **extra)
 
 

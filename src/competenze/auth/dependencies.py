@@ -80,7 +80,7 @@ def valid_token(request: Request) -> Mapping:
     after the input is validated: such a caller may hear 422 first.)"""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("Sign in first: send 'Authorization: Bearer <access token>'.")
+        raise Unauthorized("Sign in first: send 'Authorization: Bearer <access token>'.", token_sent=False)
     settings = request.app.state.settings
     try:
         return verify_access_token(request.app.state.keys, token.strip(), issuer=settings.issuer,

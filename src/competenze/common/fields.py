@@ -64,8 +64,10 @@ def normalise_email(email: str) -> str:
     return unicodedata.normalize("NFC", email.strip()).lower()
 
 
-Email = Annotated[str, BeforeValidator(lambda v: normalise_email(v) if isinstance(v, str) else v),
-                  StringConstraints(max_length=254, pattern=r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"),
+# The constraints before the normalising validator, so that the published schema keeps the
+# pattern (the validator still runs first).
+Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"),
+                  BeforeValidator(lambda v: normalise_email(v) if isinstance(v, str) else v),
                   AfterValidator(plain_text)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9]{6,15}$")]
 # Passwords are never displayed and may hold any character (NIST SP 800-63B §5.1.1.2).

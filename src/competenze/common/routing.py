@@ -16,10 +16,17 @@ from fastapi.routing import APIRoute
 
 
 def refuse_unknown_query(request: Request, allowed: frozenset[str]) -> None:
-    unknown = [name for name in request.query_params if name not in allowed]
-    if unknown:
-        raise RequestValidationError([{"type": "extra_forbidden", "loc": ("query", name), "msg": "unknown parameter",
-                                       "input": None} for name in dict.fromkeys(unknown)])
+    """422 for a query parameter the route does not read, or one given twice (every one of
+    ours takes one value: `?limit=1&limit=3` must not quietly mean 3)."""
+    names = [name for name, _ in request.query_params.multi_items()]
+    unknown = [name for name in names if name not in allowed]
+    repeated = [name for name in names if name in allowed and names.count(name) > 1]
+    if unknown or repeated:
+        raise RequestValidationError(
+            [{"type": "extra_forbidden", "loc": ("query", name), "msg": "unknown parameter", "input": None}
+             for name in dict.fromkeys(unknown)]
+            + [{"type": "value_error", "loc": ("query", name), "msg": "given more than once; give it once",
+                "input": None} for name in dict.fromkeys(repeated)])
 
 
 def _query_names(dependant: Dependant) -> set[str]:

@@ -2,5 +2,7 @@
 // inline script. The schema's address comes from the page (data-openapi).
 window.addEventListener("DOMContentLoaded", function () {
   var root = document.getElementById("swagger-ui");
-  window.ui = SwaggerUIBundle({ url: root.dataset.openapi, dom_id: "#swagger-ui", deepLinking: true });
+  // validatorUrl null: no badge fetched from validator.swagger.io (the CSP would block it anyway).
+  window.ui = SwaggerUIBundle({ url: root.dataset.openapi, dom_id: "#swagger-ui", deepLinking: true,
+                                validatorUrl: null });
 });
