@@ -137,8 +137,51 @@ def test_failed_client_credentials_are_throttled_for_their_address(client, world
     assert _client_attempt(client, world.api_client.client_id, CLIENT_SECRET).status_code == 429
 
 
-@pytest.mark.parametrize(("failures", "elapsed", "expected"), [
-    (9, 0, 0), (10, 0, 1), (11, 0, 3), (12, 0, 7), (12, 5, 2), (16, 0, 63 + 60), (17, 0, 63 + 120), (16, 200, 0)])
-def test_the_account_delay_schedule(failures, elapsed, expected):
+@pytest.mark.parametrize(("attempt", "elapsed", "expected"), [
+    (10, 0, 0), (11, 0, 1), (12, 0, 3), (13, 0, 7), (13, 5, 2), (13, 6.5, 1), (17, 0, 63 + 60), (18, 0, 63 + 120),
+    (17, 200, 0)])
+def test_the_account_delay_schedule(attempt, elapsed, expected):
     start = datetime(2026, 12, 1, tzinfo=UTC)
-    assert account_wait(failures, start, start + timedelta(seconds=elapsed), free=10, max_delay=60) == expected
+    assert account_wait(attempt, start, start + timedelta(seconds=elapsed), free=10, max_delay=60) == expected
+
+
+def test_parallel_guesses_are_judged_one_after_another_and_never_lock_the_owner_out(settings, world):
+    """Thirty wrong passwords at once from one address, on a live server: only as many are
+    judged as the limit allows (each attempt is counted before its password is checked, so
+    parallel ones see each other), and the owner then signs in at once from elsewhere. Real
+    concurrency needs PostgreSQL; on SQLite requests take turns and the test holds trivially."""
+    import threading
+
+    import httpx
+
+    from tests.test_pages import running_server
+
+    url_of = "{}/api/v1/auth/token".format
+    with running_server(settings) as base:
+        statuses, start = [], threading.Barrier(30)
+
+        def guess():
+            start.wait()
+            statuses.append(httpx.post(url_of(base), timeout=60, headers={"X-Forwarded-For": "198.51.100.7"}, data={
+                "grant_type": "password", "username": world.counsellor_a.email, "password": "a wrong guess"}).status_code)
+
+        threads = [threading.Thread(target=guess) for _ in range(30)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        owner = httpx.post(url_of(base), headers={"X-Forwarded-For": "192.0.2.9"}, timeout=60, data={
+            "grant_type": "password", "username": world.counsellor_a.email, "password": PASSWORD})
+    limit = settings.login_max_failures_per_account_address
+    assert sorted(statuses) == [400] * limit + [429] * (30 - limit), sorted(statuses)
+    assert owner.status_code == 200, owner.text
+
+
+def test_an_ipv6_subscriber_counts_as_one_address_whichever_host_of_its_64_it_uses(app, world, settings):
+    for host in range(settings.login_max_failures_per_account_address):
+        with from_address(app, f"2001:db8:aa:bb::{host + 1:x}") as rotating:
+            assert _attempt(rotating, world.counsellor_a.email).status_code == 400
+    with from_address(app, "2001:db8:aa:bb:ffff::1") as rotating:
+        assert _attempt(rotating, world.counsellor_a.email, PASSWORD).status_code == 429
+    with from_address(app, "2001:db8:aa:cc::1") as neighbour:  # another /64
+        assert _attempt(neighbour, world.counsellor_a.email, PASSWORD).status_code == 200

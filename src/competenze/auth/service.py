@@ -72,13 +72,12 @@ def password_grant(session: Session, issuer: Issuer, *, email: str, password: st
                    client_ip: str) -> TokenResponse:
     email = normalise_email(email)
     attempt = throttle.Attempt(account=f"user:{email}", address=client_ip)
-    throttle.check(session, issuer.settings, attempt)
+    throttle.admit(session, issuer.settings, attempt)
     user = session.exec(select(User).where(col(User.email) == email)).first()
     # verify_password does the same argon2 work for an unknown email (timing) and the
     # error below is the same for every cause (body).
     valid = verify_password(user.password_hash if user else None, password)
     if user is None or not valid or not user.is_active:
-        throttle.failed(session, issuer.settings, attempt)
         raise OAuthError("invalid_grant", "The email or the password is wrong.",
                          keep_changes=True)
     throttle.succeeded(session, attempt)
@@ -122,11 +121,10 @@ def refresh_grant(session: Session, issuer: Issuer, *, refresh_token: str) -> To
 def client_credentials_grant(session: Session, issuer: Issuer, *, client_id: str,
                              client_secret: str, scope: str | None, client_ip: str) -> TokenResponse:
     attempt = throttle.Attempt(account=f"client:{client_id}", address=client_ip)
-    throttle.check(session, issuer.settings, attempt)
+    throttle.admit(session, issuer.settings, attempt)
     client = session.exec(select(ApiClient).where(col(ApiClient.client_id) == client_id)).first()
     valid = verify_password(client.secret_hash if client else None, client_secret)
     if client is None or not valid or not client.is_active:
-        throttle.failed(session, issuer.settings, attempt)
         raise OAuthError("invalid_client", "The client id or the client secret is wrong.",
                          status=401, keep_changes=True)
     throttle.succeeded(session, attempt)

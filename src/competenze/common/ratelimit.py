@@ -9,7 +9,7 @@ import math
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import bindparam, case
+from sqlalchemy import bindparam, case, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
@@ -45,6 +45,21 @@ def count(connection: AnyConnection, key: str, *, window_seconds: int) -> int:
     return _count(connection, key, window_seconds)[0]
 
 
+def counted(connection: AnyConnection, key: str, *, window_seconds: int) -> tuple[int, datetime]:
+    """count(), with the start of the window it counted in."""
+    return _count(connection, key, window_seconds)
+
+
+def wait(window_start: datetime, window_seconds: int) -> int:
+    """Whole seconds until the window that started at `window_start` ends (at least 1)."""
+    return _wait(window_start, window_seconds)
+
+
+def uncount(connection: AnyConnection, key: str) -> None:
+    """Take back one count of `key` (an attempt counted in advance that turned out fine)."""
+    _uncount().rows(connection, key=key)
+
+
 def reset(session: Session, key: str) -> None:
     row = session.get(RateLimitBucket, key)
     if row is not None:
@@ -59,6 +74,13 @@ def _count(connection: AnyConnection, key: str, window_seconds: int) -> tuple[in
     now = utcnow()
     return _upsert(connection.dialect.name).first(connection, key=key, now=now,
                                                   cutoff=now - timedelta(seconds=window_seconds))
+
+
+@cache
+def _uncount() -> Prepared:
+    table = RateLimitBucket.__table__
+    return Prepared(update(table).where(table.c.key == bindparam("key"), table.c.count > 0)
+                    .values(count=table.c.count - 1))
 
 
 @cache
