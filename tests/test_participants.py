@@ -1,5 +1,7 @@
 """Participants: register, read, search, update with If-Match, close, validation, restricted data."""
 
+import json
+
 import pytest
 from competenze.audit.models import AuditEvent
 from competenze.participants.models import Participant
@@ -103,6 +105,38 @@ def test_a_replayed_sub_resource_is_audited_and_not_cacheable(client, world):
     assert again.status_code == 201 and again.json() == first.json()
     assert again.headers["idempotent-replayed"] == "true" and again.headers["cache-control"] == "no-store"
     assert _access_actions(client, h, participant["id"])[:2] == ["request.replay", "education.create"]
+
+
+def test_a_replay_of_a_deleted_record_is_a_404_not_the_deleted_data(client, world):
+    h = auth(client, world.counsellor_a)
+    participant = create_participant(client, h)
+    path = f"{BASE}/{participant['id']}/education"
+    body = {"isced_level": 3, "title": "Diploma di ragioneria", "country": "MA", "documents": "available"}
+    first = client.post(path, json=body, headers={**h, "Idempotency-Key": "edu-del"})
+    assert client.delete(first.headers["location"], headers={**h, "If-Match": first.headers["etag"]}).status_code == 204
+    again = client.post(path, json=body, headers={**h, "Idempotency-Key": "edu-del"})
+    assert again.status_code == 404 and "ragioneria" not in again.text
+    assert "new Idempotency-Key" in again.json()["detail"]
+
+
+def test_idempotency_records_keep_no_more_than_a_replay_needs_and_expire(client, world, engine):
+    from datetime import timedelta
+
+    from sqlmodel import Session, select
+
+    from competenze.common.models import IdempotencyRecord
+    from competenze.common.time import frozen, utcnow
+
+    h = auth(client, world.counsellor_a)
+    client.post(BASE, json=participant_body(support_needs="Needs an interpreter"), headers={**h, "Idempotency-Key": "k-old"})
+    with Session(engine) as session:
+        (record,) = session.exec(select(IdempotencyRecord)).all()
+        assert set(json.loads(record.body)) == {"id"}  # not the support needs
+    with frozen(utcnow() + timedelta(hours=25)):
+        h = auth(client, world.counsellor_a)
+        client.post(BASE, json=participant_body(given_names="Other"), headers={**h, "Idempotency-Key": "k-new"})
+    with Session(engine) as session:
+        assert [r.key for r in session.exec(select(IdempotencyRecord)).all()] == ["k-new"]
 
 
 def test_parallel_identical_registrations_create_exactly_one_person(settings, world, client):

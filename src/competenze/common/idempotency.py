@@ -14,7 +14,8 @@ from typing import Annotated
 from fastapi import Header
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlalchemy import delete
+from sqlmodel import Session, col
 
 from competenze.common.models import IdempotencyRecord
 from competenze.common.time import utcnow
@@ -44,10 +45,15 @@ def stored_response(record: IdempotencyRecord) -> Response:
 
 
 def run_idempotent(session: Session, *, principal: str, key: str | None, request_fingerprint: str,
-                   create: Callable[[], JSONResponse], replay: Callable[[IdempotencyRecord], Response]) -> Response:
+                   create: Callable[[], JSONResponse], replay: Callable[[IdempotencyRecord], Response],
+                   kept: Callable[[bytes], bytes] = lambda body: body) -> Response:
     """create(), or for a repeated key replay(record). A replay is a read of what was created
     and goes through the same gates as one: replay() re-checks that the caller may still see
-    it (they may have moved organisation since) and records the access."""
+    it (they may have moved organisation since) and records the access.
+
+    kept(body) is what the record keeps of the first response's body, which is personal
+    data: no more than replay() needs. Records last KEEP_FOR; a principal's expired ones go
+    whenever they store a new one."""
     if key is None:
         return create()
     record = session.get(IdempotencyRecord, (principal, key))
@@ -66,9 +72,11 @@ def run_idempotent(session: Session, *, principal: str, key: str | None, request
         return response
     response = create()
     headers = {k: v for k, v in response.headers.items() if k.lower() in REPLAYED_HEADERS}
+    session.execute(delete(IdempotencyRecord).where(col(IdempotencyRecord.principal) == principal,
+                                                    col(IdempotencyRecord.created_at) < utcnow() - KEEP_FOR))
     session.add(IdempotencyRecord(principal=principal, key=key, fingerprint=request_fingerprint,
                                   status_code=response.status_code,
-                                  headers_json=json.dumps(headers), body=bytes(response.body),
+                                  headers_json=json.dumps(headers), body=kept(bytes(response.body)),
                                   created_at=utcnow()))
     try:
         session.flush()

@@ -32,6 +32,7 @@ from competenze.common.routing import ApiRoute, refuse_unknown_query
 from competenze.config import Settings
 from competenze.db import AnyConnection, SessionDep, in_session, in_transaction
 from competenze.dossiers import negotiation, public, service
+from competenze.dossiers.models import Dossier
 from competenze.dossiers.schemas import (
     DossierCreate,
     DossierOut,
@@ -177,6 +178,7 @@ async def issue_dossier(request: Request, token: ValidToken, participant_id: uui
         participant = get_visible_participant(session, principal, participant_id, for_update=True)
         ctx = principal.access(request.state.request_id)
         return create_once(session, ctx=ctx, key=idempotency_key, participant_id=participant.id, body=body,
+                           model=Dossier,
                            create=lambda: service.issue(session, ctx, state.settings, state.keys, participant, body),
                            location=lambda out: f"/api/v1/dossiers/{out.id}")
 

@@ -7,24 +7,26 @@ from collections.abc import Callable
 
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from competenze.audit import service as audit
 from competenze.audit.service import AccessContext
 from competenze.common.idempotency import fingerprint, run_idempotent, stored_response
 from competenze.common.models import IdempotencyRecord
+from competenze.errors import NotFound
 
 
 def create_once(session: Session, *, ctx: AccessContext, key: str | None, participant_id: uuid.UUID,
-                body: BaseModel, create: Callable[[], BaseModel], location: Callable[[BaseModel], str],
-                etag: str | None = None) -> Response:
+                body: BaseModel, model: type[SQLModel], create: Callable[[], BaseModel],
+                location: Callable[[BaseModel], str], etag: str | None = None) -> Response:
     """A creating POST under a participant: 201 with Location (and ETag), replayed for a
     repeated Idempotency-Key.
 
     The caller has loaded the participant through the visibility chokepoint, so a replay is
-    seen only by who may still see the participant; it is audited as a read of their record.
-    The participant id is part of the fingerprint: the same key sent to another
-    participant's collection is a different request, not a replay."""
+    seen only by who may still see the participant; it is audited as a read of their record,
+    and answers 404 when the row it created (of `model`) is gone since. The participant id is
+    part of the fingerprint: the same key sent to another participant's collection is a
+    different request, not a replay."""
 
     def respond() -> JSONResponse:
         out = create()
@@ -34,6 +36,10 @@ def create_once(session: Session, *, ctx: AccessContext, key: str | None, partic
         return JSONResponse(json.loads(out.model_dump_json()), status_code=201, headers=headers)
 
     def replay(record: IdempotencyRecord) -> Response:
+        row = session.get(model, uuid.UUID(json.loads(record.body)["id"]))
+        if row is None or row.participant_id != participant_id:
+            raise NotFound("What this request created has been deleted since; to create it again, send the "
+                           "request with a new Idempotency-Key.")
         audit.record(session, ctx, "request.replay", object_type="idempotency_key", participant_ids=[participant_id])
         return stored_response(record)
 

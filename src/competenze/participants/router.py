@@ -62,7 +62,7 @@ def create_participant(principal: CaseWorker, ctx: Access, body: ParticipantCrea
             **NO_STORE, "ETag": etag_for(version), "Location": f"/api/v1/participants/{out.id}"})
 
     def replay(record: IdempotencyRecord) -> JSONResponse:
-        # The record as the caller may see it now, not as it was sent then.
+        # The record as the caller may see it now, not as it was sent then (only its id is kept).
         out, version = service.replay_created(session, principal, ctx, json.loads(record.body)["id"])
         return created(out, version)
 
@@ -71,7 +71,7 @@ def create_participant(principal: CaseWorker, ctx: Access, body: ParticipantCrea
                           request_fingerprint=fingerprint(body.model_dump(mode="json"), confirm_duplicate),
                           create=lambda: created(service.create(session, principal, ctx, body,
                                                                 confirm_duplicate=confirm_duplicate), 1),
-                          replay=replay)
+                          replay=replay, kept=lambda body: json.dumps({"id": json.loads(body)["id"]}).encode())
 
 
 @router.get("", response_model=ParticipantPage, response_model_exclude_unset=True,

@@ -20,6 +20,7 @@ from competenze.participants.dependencies import (
 from competenze.participants.idempotency import create_once
 from competenze.plans import caseload as caseloads
 from competenze.plans import referrals, service
+from competenze.plans.models import TransitionPlan
 from competenze.plans.rules import ReferralStatus
 from competenze.plans.schemas import (
     Caseload,
@@ -53,7 +54,7 @@ def create_plan(participant: WritableParticipant, ctx: Access, body: PlanCreate,
                 idempotency_key: IdempotencyKeyHeader = None) -> Response:
     """Start a draft transition plan (one open plan per participant)."""
     return create_once(session, ctx=ctx, key=idempotency_key, participant_id=participant.id, body=body,
-                       create=lambda: service.create_plan(session, ctx, participant, body),
+                       model=TransitionPlan, create=lambda: service.create_plan(session, ctx, participant, body),
                        location=lambda out: f"/api/v1/participants/{participant.id}/plans/{out.id}",
                        etag=etag_for(1))
 

@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Response
 
 from competenze.assessments.digital import service
+from competenze.assessments.digital.models import DigitalAssessment
 from competenze.assessments.digital.schemas import (
     DigitalAssessmentCreate,
     DigitalAssessmentOut,
@@ -31,7 +32,7 @@ def create_digital_assessment(participant: WritableParticipant, ctx: Access, bod
                               session: SessionDep, idempotency_key: IdempotencyKeyHeader = None) -> Response:
     """Record DigComp levels, or questionnaire answers that are scored into levels; immutable."""
     return create_once(session, ctx=ctx, key=idempotency_key, participant_id=participant.id, body=body,
-                       create=lambda: service.create(session, ctx, participant, body),
+                       model=DigitalAssessment, create=lambda: service.create(session, ctx, participant, body),
                        location=lambda out: f"/api/v1/participants/{participant.id}/digital-assessments#{out.id}")
 
 

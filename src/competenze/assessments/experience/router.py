@@ -8,6 +8,11 @@ from pydantic import BaseModel
 
 from competenze.assessments import records
 from competenze.assessments.experience import service
+from competenze.assessments.experience.models import (
+    Education,
+    SkillClaim,
+    WorkExperience,
+)
 from competenze.assessments.experience.schemas import (
     DrivingLicencesOut,
     DrivingLicencesSheet,
@@ -57,7 +62,7 @@ def create_education(participant: WritableParticipant, ctx: Access, body: Educat
                      idempotency_key: IdempotencyKeyHeader = None) -> Response:
     """Record a course or qualification (ISCED level, EQF estimate, recognition status in Italy)."""
     return create_once(session, ctx=ctx, key=idempotency_key, participant_id=participant.id, body=body,
-                       create=lambda: service.add_education(session, ctx, participant, body),
+                       model=Education, create=lambda: service.add_education(session, ctx, participant, body),
                        location=lambda out: f"{BASE.format(participant.id)}/education/{out.id}", etag=etag_for(1))
 
 
@@ -96,7 +101,7 @@ def create_work(participant: WritableParticipant, ctx: Access, body: WorkExperie
                 idempotency_key: IdempotencyKeyHeader = None) -> Response:
     """Record a job (ESCO occupation or free title), formal or informal, in Italy or abroad."""
     return create_once(session, ctx=ctx, key=idempotency_key, participant_id=participant.id, body=body,
-                       create=lambda: service.add_work(session, ctx, participant, body),
+                       model=WorkExperience, create=lambda: service.add_work(session, ctx, participant, body),
                        location=lambda out: f"{BASE.format(participant.id)}/work-experience/{out.id}",
                        etag=etag_for(1))
 
@@ -135,7 +140,7 @@ def create_skill(participant: WritableParticipant, ctx: Access, body: SkillClaim
                  idempotency_key: IdempotencyKeyHeader = None) -> Response:
     """Record an ESCO skill with how it is known (self-declared, observed, tested, certified)."""
     return create_once(session, ctx=ctx, key=idempotency_key, participant_id=participant.id, body=body,
-                       create=lambda: service.add_skill(session, ctx, participant, body),
+                       model=SkillClaim, create=lambda: service.add_skill(session, ctx, participant, body),
                        location=lambda out: f"{BASE.format(participant.id)}/skills#{out.id}")
 
 

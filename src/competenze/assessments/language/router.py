@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Response
 
 from competenze.assessments.language import service
+from competenze.assessments.language.models import LanguageAssessment
 from competenze.assessments.language.schemas import (
     LanguageAssessmentCreate,
     LanguageAssessmentOut,
@@ -31,7 +32,7 @@ def create_language_assessment(participant: WritableParticipant, ctx: Access, bo
                                session: SessionDep, idempotency_key: IdempotencyKeyHeader = None) -> Response:
     """Record a language assessment (CEFR level per skill, or a mother tongue); immutable."""
     return create_once(session, ctx=ctx, key=idempotency_key, participant_id=participant.id, body=body,
-                       create=lambda: service.create(session, ctx, participant, body),
+                       model=LanguageAssessment, create=lambda: service.create(session, ctx, participant, body),
                        location=lambda out: f"/api/v1/participants/{participant.id}/language-assessments#{out.id}")
 
 
