@@ -50,7 +50,7 @@ def test_consent_validation(client, world):
     assert unknown.status_code == 422
     future = client.post(f"{BASE}/{p['id']}/consents", headers=headers, json={
         "purpose": "referral", "recipient_organisation_id": str(world.org_b.id), "method": "in_person",
-        "given_at": "2999-01-01T00:00:00Z"})
+        "given_at": "2099-01-01T00:00:00Z"})
     assert future.status_code == 422 and "future" in future.json()["detail"]
     bad_purpose = client.post(f"{BASE}/{p['id']}/consents", headers=headers, json={
         "purpose": "marketing", "recipient_organisation_id": str(world.org_b.id), "method": "paper"})

@@ -115,6 +115,19 @@ def test_values_of_another_type_are_refused_and_nothing_is_written(client, world
     assert listed == ([] if target == "education" else listed) and (target != "participant" or listed == [])
 
 
+@pytest.mark.parametrize(("given_at", "message"), [
+    ("0001-01-01T00:00:00+14:00", "is out of range"), ("0001-01-01T00:00:00Z", "between 1900-01-01"),
+    ("2026-01-10T09:30:00", "include a time zone"), ("2026-01-10", "ISO 8601 with its zone"), (1700000000, "ISO 8601")])
+def test_times_need_their_zone_and_plausible_years(client, world, given_at, message):
+    h = auth(client, world.counsellor_a)
+    participant = create_participant(client, h)
+    response = client.post(f"/api/v1/participants/{participant['id']}/consents", headers=h, json={
+        "purpose": "referral", "recipient_organisation_id": str(world.org_b.id), "method": "paper",
+        "given_at": given_at})
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "given_at" and message in response.json()["errors"][0]["message"]
+
+
 def test_the_published_types_are_still_accepted(client, world):
     h = auth(client, world.counsellor_a)
     participant = create_participant(client, h, permit_expiry=date.today().replace(year=date.today().year + 2).isoformat())

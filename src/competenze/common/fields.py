@@ -21,7 +21,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from competenze.common.time import today
+from competenze.common.time import aware, today
 
 # Request models refuse unknown fields (house rule 4): a typo must not be silently dropped.
 STRICT_INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -101,16 +101,11 @@ def _plausible(value: date) -> date:
 
 
 def _iso_moment(value: object) -> object:
-    if isinstance(value, datetime):
+    if isinstance(value, datetime):  # from our own code
         return value
-    if not isinstance(value, str) or not _ISO_DAY.match(value[:10]) or len(value) < 16:
-        raise ValueError("must be a date and time in ISO 8601 with its zone, e.g. 2026-11-25T10:00:00Z")
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError("must be a date and time in ISO 8601 with its zone, e.g. 2026-11-25T10:00:00Z") from None
-    if moment.tzinfo is None:
-        raise ValueError("include a time zone, e.g. 2026-11-25T10:00:00Z")
+    moment = aware(value)
+    if not EARLIEST.year <= moment.year <= LATEST.year:
+        raise ValueError(f"must be between {EARLIEST.isoformat()} and {LATEST.isoformat()}")
     return moment
 
 

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import Query
 from pydantic import BaseModel
 
+from competenze.common.time import aware
 from competenze.errors import field_error
 
 T = TypeVar("T")
@@ -43,13 +44,10 @@ def encode_cursor(values: list[Any]) -> str:
 
 def _position(kind: type, value: Any) -> Any:
     if kind is datetime:
-        if isinstance(value, str):
-            try:
-                moment = datetime.fromisoformat(value)
-                return moment.astimezone(UTC) if moment.tzinfo is not None else None
-            except (ValueError, OverflowError):  # OverflowError: past year 9999 in UTC
-                return None
-        return None
+        try:
+            return aware(value)
+        except ValueError:
+            return None
     if kind is uuid.UUID:
         if isinstance(value, str):
             try:
@@ -72,7 +70,7 @@ def decode_cursor(cursor: str, *shape: type) -> list[Any]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, UnicodeDecodeError, RecursionError):
+    except (ValueError, UnicodeDecodeError):
         raise invalid from None
     if not isinstance(values, list) or len(values) != len(shape):
         raise invalid

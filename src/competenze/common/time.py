@@ -24,6 +24,24 @@ def iso_z(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def aware(value: object) -> datetime:
+    """An ISO 8601 date and time with its zone, as a UTC datetime, or ValueError saying what
+    is wrong with it (the one parser of times that come from outside: request fields, query
+    parameters, cursors, credentials)."""
+    if not isinstance(value, str) or len(value) < 16 or not value[:4].isdigit():
+        raise ValueError("must be a date and time in ISO 8601 with its zone, e.g. 2026-11-25T10:00:00Z")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("must be a date and time in ISO 8601 with its zone, e.g. 2026-11-25T10:00:00Z") from None
+    if moment.tzinfo is None:
+        raise ValueError("include a time zone, e.g. 2026-11-25T10:00:00Z")
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # past year 9999 or before year 1 once in UTC
+        raise ValueError("is out of range") from None
+
+
 @contextmanager
 def frozen(at: datetime) -> Iterator[None]:
     """Run with the clock stopped at `at` (timezone-aware)."""

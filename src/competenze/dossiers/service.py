@@ -5,7 +5,7 @@ import json
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from sqlalchemy import String, Uuid, bindparam, func, insert, type_coerce, update
@@ -16,7 +16,7 @@ from competenze.audit.service import AccessContext
 from competenze.auth.keys import KeyRing
 from competenze.auth.principals import Principal
 from competenze.common.pagination import decode_cursor, encode_cursor
-from competenze.common.time import iso_z, utcnow
+from competenze.common.time import aware, iso_z, utcnow
 from competenze.config import Settings
 from competenze.db import AnyConnection, Prepared
 from competenze.dossiers import collect, document, negotiation, signing, status, status_lists
@@ -206,12 +206,9 @@ def listing(connection: AnyConnection, ctx: AccessContext, settings: Settings, p
 def _aware(value: str, field: str) -> datetime:
     """An ISO 8601 date and time with its zone, in UTC (what the database compares), or 422."""
     try:
-        parsed = datetime.fromisoformat(value)
-        if parsed.tzinfo is None:
-            raise field_error(field, "include a time zone, e.g. 2026-11-25T10:00:00Z")
-        return parsed.astimezone(UTC)
-    except (ValueError, OverflowError):
-        raise field_error(field, "not a date and time; use ISO 8601, e.g. 2026-11-25T10:00:00Z") from None
+        return aware(value)
+    except ValueError as exc:
+        raise field_error(field, str(exc)) from None
 
 
 Viewer = tuple[str, uuid.UUID, str | None, frozenset[str], str]

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from competenze.auth.keys import KeyRing
-from competenze.common.time import utcnow
+from competenze.common.time import aware, utcnow
 from competenze.dossiers import signing, status_lists
 from competenze.dossiers.document import CREDENTIAL_TYPE
 from competenze.dossiers.models import DossierState
@@ -41,13 +41,10 @@ def _result(verdict: Verdict, **extra) -> VerifyResult:
 
 
 def _moment(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return aware(value)
     except ValueError:
         return None
-    return moment if moment.tzinfo else None
 
 
 def verify_token(session: Session, ring: KeyRing, issuer: str, token: str) -> VerifyResult:

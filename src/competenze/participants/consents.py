@@ -46,9 +46,7 @@ def give(session: Session, ctx: AccessContext, participant: Participant, data: C
     if data.recipient_organisation_id == participant.organisation_id:
         raise field_error("recipient_organisation_id",
                           "the owning organisation needs no consent; choose another organisation")
-    given_at: datetime = data.given_at or utcnow()
-    if given_at.tzinfo is None:
-        raise field_error("given_at", "include a time zone, e.g. 2026-11-25T10:00:00Z")
+    given_at: datetime = data.given_at or utcnow()  # aware and in range: a Moment
     if given_at > utcnow():
         raise field_error("given_at", "must not be in the future")
     if has_active_consent(session, participant.id, data.recipient_organisation_id, data.purpose):
