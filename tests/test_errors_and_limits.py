@@ -161,3 +161,24 @@ def test_a_request_without_credentials_gets_a_challenge_without_an_error_code(cl
     assert bare.status_code == 401 and bare.headers["www-authenticate"] == 'Bearer realm="competenze"'
     forged = client.get("/api/v1/participants", headers={"Authorization": "Bearer not.a.token"})
     assert forged.status_code == 401 and forged.headers["www-authenticate"] == 'Bearer error="invalid_token"'
+
+
+def test_an_unexpected_error_is_a_500_with_every_header_and_no_trace(client, world, monkeypatch):
+    from competenze.dossiers import public
+    from competenze.participants import service
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(public, "verify_page", broken)
+    monkeypatch.setattr(service, "search", broken)
+    page = client.get("/verify/anything", headers={"Accept": "text/html"})
+    api = client.get("/api/v1/participants", headers=auth(client, world.counsellor_a))
+    for response, kind in ((page, "text/html"), (api, "application/problem+json")):
+        assert response.status_code == 500 and response.headers["content-type"].startswith(kind)
+        assert "secret internals" not in response.text and "Traceback" not in response.text
+        for header in ("content-security-policy", "x-frame-options", "x-content-type-options", "x-request-id"):
+            assert header in response.headers, (kind, header)
+        assert response.headers["cache-control"] == "no-store"
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")
+    assert api.json()["request_id"] == api.headers["x-request-id"]

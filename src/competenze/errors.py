@@ -190,6 +190,15 @@ def invalid_input(errors: Iterable[Mapping[str, Any]], within: tuple = ("body",)
     return InvalidInput(detail, errors=named_errors[:50])
 
 
+def internal_error(request: Request) -> Response:
+    """The answer to an exception nothing else handled: logged here, told to no one.
+    (web.middleware.RequestContextMiddleware sends it, so it carries every header a response
+    does: Starlette's own last-resort handler answers outside the middleware.)"""
+    log.exception("unhandled error on %s", request.url.path)
+    return problem_response(request, 500, "internal-error", "Internal error",
+                            "Something went wrong on our side; it has been logged.")
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> Response:
@@ -248,11 +257,6 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(request, 500, "internal-error", "Internal error",
                                 "Something went wrong on our side; it has been logged.")
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s", request.url.path)
-        return problem_response(request, 500, "internal-error", "Internal error",
-                                "Something went wrong on our side; it has been logged.")
 
 
 class Problem(BaseModel):

@@ -8,7 +8,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from competenze.errors import PayloadTooLarge, problem_response
+from competenze.errors import PayloadTooLarge, internal_error, problem_response
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 SECURITY_HEADERS = {
@@ -45,10 +45,12 @@ class RequestContextMiddleware:
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
 
-        static = scope["path"].startswith("/static/")
+        static, started = scope["path"].startswith("/static/"), False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = MutableHeaders(scope=message)
                 headers["X-Request-ID"] = request_id
                 for name, value in SECURITY_HEADERS.items():
@@ -58,7 +60,12 @@ class RequestContextMiddleware:
                 headers.setdefault("Cache-Control", STATIC_CACHE if static else DEFAULT_CACHE)
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            if started:  # too late for an error response: the connection is cut
+                raise
+            await internal_error(Request(scope))(scope, receive, send_with_headers)
 
 
 class SQLiteTurnMiddleware:
