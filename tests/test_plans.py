@@ -193,7 +193,8 @@ def test_after_the_consent_is_withdrawn_the_receiving_organisation_no_longer_see
                  client.get(f"/api/v1/referrals/{referral['id']}", headers=hb).json()):
         assert seen["status"] == "ended" and seen["id"] == referral["id"]
         assert seen["created_at"] == referral["created_at"] and seen["from_organisation_name"] == "Comune A"
-        for hidden in ("participant_id", "participant_name", "plan_id", "step_id", "step_title", "note", "response_note"):
+        for hidden in ("participant_id", "participant_name", "plan_id", "step_id", "step_kind", "step_title",
+                       "step_due_date", "step_status", "note", "response_note"):
             assert seen[hidden] is None, hidden
         assert "Amina" not in str(seen) and "El Idrissi" not in str(seen)
     # The referring organisation, which follows the person, still sees everything.

@@ -207,18 +207,18 @@ class ReferralTransition(BaseModel):
 
 class ReferralOut(BaseModel):
     """A referral. Once it ended because the participant withdrew the consent behind it, the
-    receiving organisation sees only that it existed, between whom and when: who it was
-    about, the plan and step, their title and the notes are null."""
+    receiving organisation sees only that it existed, between whom and when: everything about
+    whom or what (the person, plan and step, their state, the notes) is null."""
 
     id: uuid.UUID
     participant_id: uuid.UUID | None
     participant_name: str | None = Field(description="Shown to the receiving organisation once it accepted")
     plan_id: uuid.UUID | None
     step_id: uuid.UUID | None
-    step_kind: StepKind
+    step_kind: StepKind | None
     step_title: str | None
     step_due_date: date | None
-    step_status: StepStatus
+    step_status: StepStatus | None
     from_organisation_id: uuid.UUID
     from_organisation_name: str
     to_organisation_id: uuid.UUID

@@ -42,29 +42,34 @@ def overdue(step: PlanStep) -> bool:
     return rules.is_overdue(rules.StepStatus(step.status), step.due_date, today())
 
 
+# What a referral says about whom and what; a redacted one shows none of it.
+ABOUT = ("participant_id", "participant_name", "plan_id", "step_id", "step_kind", "step_title", "step_due_date",
+         "step_status", "note", "response_note")
+
+
 def referral_out(session: Session, referral: Referral, step: PlanStep | None = None, *,
                  show_name: bool = True, redacted: bool = False) -> ReferralOut:
     """A referral as one side sees it. `redacted`: the receiving organisation after the
     participant withdrew the consent behind it sees that a referral existed, between whom and
-    when, not who or what it was about (ids that lead to the person and free text included)."""
-    step = step or session.get(PlanStep, referral.step_id)
+    when, and nothing about whom or what: no ids that lead to the person, no free text, and no
+    live state of the step (it knew whose referral this was, and could follow their plan)."""
     names = dict(session.exec(select(Organisation.id, Organisation.name).where(
         col(Organisation.id).in_([referral.from_organisation_id, referral.to_organisation_id]))).all())
+    shown = {"id": referral.id, "status": referral.status, "created_at": referral.created_at,
+             "updated_at": referral.updated_at, "from_organisation_id": referral.from_organisation_id,
+             "from_organisation_name": names.get(referral.from_organisation_id, ""),
+             "to_organisation_id": referral.to_organisation_id,
+             "to_organisation_name": names.get(referral.to_organisation_id, "")}
+    if redacted:
+        return ReferralOut(**shown, **dict.fromkeys(ABOUT))
+    step = step or session.get(PlanStep, referral.step_id)
     name = None
-    if show_name and not redacted:
+    if show_name:
         person = session.get(Participant, referral.participant_id)
         name = f"{person.given_names} {person.family_name}"
-    about = {} if redacted else {
-        "participant_id": referral.participant_id, "plan_id": step.plan_id, "step_id": step.id,
-        "step_title": step.title, "note": referral.note, "response_note": referral.response_note}
-    return ReferralOut(
-        id=referral.id, participant_name=name, step_kind=step.kind, step_due_date=step.due_date,
-        step_status=step.status, from_organisation_id=referral.from_organisation_id,
-        from_organisation_name=names.get(referral.from_organisation_id, ""),
-        to_organisation_id=referral.to_organisation_id, to_organisation_name=names.get(referral.to_organisation_id, ""),
-        status=referral.status, created_at=referral.created_at, updated_at=referral.updated_at,
-        **{"participant_id": None, "plan_id": None, "step_id": None, "step_title": None, "note": None,
-           "response_note": None, **about})
+    return ReferralOut(**shown, participant_id=referral.participant_id, participant_name=name, plan_id=step.plan_id,
+                       step_id=step.id, step_kind=step.kind, step_title=step.title, step_due_date=step.due_date,
+                       step_status=step.status, note=referral.note, response_note=referral.response_note)
 
 
 def latest_referrals(session: Session, step_ids: list[uuid.UUID]) -> dict[uuid.UUID, Referral]:
