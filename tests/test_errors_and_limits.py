@@ -151,8 +151,9 @@ def test_the_schema_says_what_the_server_enforces(client, world):
     participant = client.post("/api/v1/participants", json=participant_body(), headers=h).json()
     refused = client.patch(f"/api/v1/participants/{participant['id']}", json={"residence_municipality": "Imola"}, headers=h)
     assert refused.status_code == 428 and "If-Match" in refused.json()["detail"]
-    unsupported = client.post("/api/v1/auth/token", data={"grant_type": "implicit"})
-    assert unsupported.status_code == 400 and unsupported.json()["error"] == "unsupported_grant_type"
+    for grant in ("implicit", "PASSWORD", "urn:ietf:params:oauth:grant-type:jwt-bearer"):
+        unsupported = client.post("/api/v1/auth/token", data={"grant_type": grant})
+        assert unsupported.status_code == 400 and unsupported.json()["error"] == "unsupported_grant_type", grant
 
 
 def test_a_request_without_credentials_gets_a_challenge_without_an_error_code(client):

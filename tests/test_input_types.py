@@ -5,6 +5,7 @@ FastAPI validates bodies in pydantic's lax mode, where "3" is 3, "no" is false a
 could carry bidi overrides or control characters, fails this test before it ships.
 """
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -19,8 +20,14 @@ STRICT_TYPES = {"int", "bool", "float", "date", "datetime"}
 # Strings whose values come from a closed set or a strict format need no character check.
 CLOSED_SETS = {codes._check_country, codes._check_language, participant_schemas._fiscal}
 # Credentials and tokens are never displayed: secrets may hold any character (NIST SP
-# 800-63B), and a verifier's unreadable token gets the verdict "malformed", not a 422.
-NEVER_DISPLAYED = {"password", "client_secret", "refresh_token", "username", "client_id", "scope", "token"}
+# 800-63B), an unknown grant type gets RFC 6749's own error, and a verifier's unreadable token
+# gets the verdict "malformed", not a 422. Named field by field, so nothing else slips through.
+NEVER_DISPLAYED = {*(f"POST /api/v1/auth/token.{name}" for name in ("grant_type", "username", "password",
+                                                                   "refresh_token", "client_id", "client_secret",
+                                                                   "scope")),
+                   "POST /api/v1/users.password", "PATCH /api/v1/users/{user_id}.password", "POST /api/v1/verify.token"}
+# A pattern must refuse what plain_text would (unless plain_text checks the field as well).
+PROBES = ("\u202e", "A\u202eA", "1\u202e2", "a\x85b", "x@y.zz\u2066", "http://data.europa.eu/esco/skill/a\u202e")
 
 
 def _request_models(app) -> dict[str, type]:
@@ -59,8 +66,11 @@ def _walk(node, path, definitions, problems, text_checked=False, seen=()):
         return
     elif kind in STRICT_TYPES and not node.get("strict"):
         problems.append(f"{path}: lax {kind}")
-    elif kind == "str" and not node.get("pattern") and not text_checked and path.rpartition(".")[2] not in NEVER_DISPLAYED:
-        problems.append(f"{path}: a string without plain_text or a pattern")
+    elif kind == "str" and not text_checked and path not in NEVER_DISPLAYED:
+        if not node.get("pattern"):
+            problems.append(f"{path}: a string without plain_text or a pattern")
+        elif any(re.fullmatch(node["pattern"], probe) for probe in PROBES):
+            problems.append(f"{path}: its pattern lets a refused character through")
     elif kind == "function-after" and (node["function"]["function"] is fields.plain_text
                                        or node["function"]["function"] in CLOSED_SETS):
         text_checked = True
@@ -168,3 +178,13 @@ def test_direction_marks_people_type_are_kept(client, world):
     response = client.post(path, headers=h, json={"isced_level": 6, "title": "Laurea", "country": "SY",
                                                   "documents": "available", "institution": institution})
     assert response.status_code == 201 and response.json()["institution"] == institution
+
+
+def test_lines_a_browser_sends_with_crlf_are_kept_as_lines(client, world):
+    h = auth(client, world.counsellor_a)
+    participant = create_participant(client, h)
+    response = client.post(f"/api/v1/participants/{participant['id']}/education", headers=h, json={
+        "isced_level": 3, "title": "Diploma", "country": "MA", "documents": "available",
+        "recognition_note": "Prima riga\r\nSeconda riga\rTerza"})
+    assert response.status_code == 201, response.text
+    assert response.json()["recognition_note"] == "Prima riga\nSeconda riga\nTerza"

@@ -24,12 +24,12 @@ def published(schema: dict) -> dict:
     """The schema as FastAPI builds it, plus what the server enforces that FastAPI cannot
     declare: If-Match is required where a change without it gets 428 (the header is optional
     to FastAPI so that the answer is 428, not a generic 422). Idempotent."""
-    from competenze.common.etag import IF_MATCH_REQUIRED
+    from competenze.common.etag import REQUIRED_MARKER
 
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
             for parameter in operation.get("parameters", []):
-                if parameter.get("name") == "If-Match" and parameter.get("description") == IF_MATCH_REQUIRED:
+                if parameter.get("schema", {}).pop(REQUIRED_MARKER, False):
                     parameter["required"] = True
     return schema
 

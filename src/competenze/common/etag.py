@@ -17,9 +17,11 @@ def set_etag(response: Response, version: int) -> None:
 
 # Optional for FastAPI on purpose: a missing header is answered with 428 (RFC 6585) and a
 # message that says what to do, not with a generic validation error. The OpenAPI document
-# still says it is required (competenze.openapi.published marks parameters so described).
-IF_MATCH_REQUIRED = "The ETag of the record as you last read it; without it the change is refused (428)"
-IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=200, description=IF_MATCH_REQUIRED)]
+# still says it is required: competenze.openapi.published turns this marker into required.
+REQUIRED_MARKER = "x-competenze-required"
+IfMatch = Annotated[str | None, Header(
+    alias="If-Match", max_length=200, json_schema_extra={REQUIRED_MARKER: True},
+    description="The ETag of the record as you last read it; without it the change is refused (428)")]
 # For records that may not exist yet (a sheet's first PUT needs no If-Match).
 IfMatchOnceItExists = Annotated[str | None, Header(
     alias="If-Match", max_length=200,

@@ -21,20 +21,11 @@ from pydantic import (
     StringConstraints,
 )
 
+from competenze.common.text import REFUSED, line_ends
 from competenze.common.time import aware, today
 
 # Request models refuse unknown fields (house rule 4): a typo must not be silently dropped.
 STRICT_INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-# Characters no person types into a form, which would corrupt what we print around them:
-# C0 controls (but tab and newline), DEL and C1 controls; the bidi embeddings, overrides and
-# isolates (U+202A-U+202E, U+2066-U+2069), which reorder the text *around* a value ("Siria,
-# exe.png" for an institution ending in U+202E "gnp.exe"); and noncharacters. The marks
-# LRM, RLM and ALM (U+200E, U+200F, U+061C) stay: they only nudge neutral characters and are
-# typed on Arabic and Persian keyboards.
-_NONCHARACTERS = "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000))
-REFUSED = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef{_NONCHARACTERS}]")
-
 
 def plain_text(value: str) -> str:
     """Refuse what REFUSED names, saying which character (a person can find it)."""
@@ -47,9 +38,8 @@ def plain_text(value: str) -> str:
 
 
 def bounded(max_length: int, min_length: int = 1):
-    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length,
-                                            max_length=max_length),
-                     AfterValidator(plain_text)]
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
+                     BeforeValidator(lambda v: line_ends(v) if isinstance(v, str) else v), AfterValidator(plain_text)]
 
 
 Name = bounded(100)
