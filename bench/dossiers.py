@@ -185,7 +185,7 @@ def largest(credential: dict, seed: int) -> dict:
     word by word and reordered line by line, with nothing to reuse from a render before)."""
     import random
 
-    from competenze.dossiers.pdf import MAX_ITEMS, MAX_TEXT
+    from competenze.dossiers.pdf_layout import MAX_ITEMS, MAX_TEXT
 
     rng = random.Random(seed)
 

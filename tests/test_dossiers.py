@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from competenze.common.time import frozen
 from competenze.dossiers.models import Dossier
-from competenze.dossiers.pdf import catalogue
+from competenze.dossiers.pdf_layout import catalogue
 from competenze.frameworks.esco.importer import import_directory
 from tests.factories import CLIENT_SECRET, auth, count_rows, create_participant, make_client, make_org
 from tests.test_esco import FIXTURE, O, S

@@ -7,7 +7,8 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 
-from competenze.dossiers.pdf import FOOTER, MARGIN, catalogue, render
+from competenze.dossiers.pdf import render
+from competenze.dossiers.pdf_layout import FOOTER, MARGIN, catalogue
 from competenze.dossiers.pdf_text import draw
 
 DOSSIER_ID = "5f0c2a4e-8d1b-4f4e-9a57-2c7b9d0e6a11"
@@ -313,3 +314,13 @@ def test_a_person_s_text_cannot_reorder_what_is_printed_around_it():
     # Left to right: the whole institution (right to left inside its isolate), then
     # ", Siria · Сирія, 2006–2010" in their own order.
     assert len(institution) == 3 and max(w[2] for w in institution) < x["Siria"] < x["Сирія,"] < x["2006–2010"], line
+
+
+def test_digcomp_names_in_the_pdf_are_the_framework_s_own():
+    # The PDF names competences in 16 languages from its labels; the verification page and
+    # the API name them in Italian and English from the framework: the two must not drift.
+    from competenze.frameworks.catalogue import digcomp
+
+    labels = catalogue()["labels"]
+    for code, competence in digcomp().competences.items():
+        assert {k: labels[f"digital_competence_{code}"][k] for k in ("it", "en")} == competence.title, code

@@ -81,7 +81,7 @@ def credential(snapshot: Snapshot, issuance: Issuance) -> dict[str, Any]:
         value = snapshot.section(name)
         if name == "italianMilestones" and issuance.profile == "public":
             # An employer sees what the person has reached, not what they have not (yet).
-            value = [m for m in value if m["status"] != "not_reached"]
+            value = [m for m in value if m["status"] in ("reached", "formally_evidenced")]
         if value:
             subject[name] = value
     document: dict[str, Any] = {

@@ -25,7 +25,7 @@ from competenze.dossiers.models import Dossier, StatusList
 from competenze.dossiers.schemas import VerifyResult
 from competenze.dossiers.verification import MESSAGES, verify_token
 from competenze.errors import NotAcceptable, NotFound
-from competenze.frameworks.catalogue import digcomp
+from competenze.frameworks.catalogue import cefr, digcomp
 from competenze.web.templating import environment
 
 
@@ -89,7 +89,10 @@ def verify_page(request: Request, session: Session, code: str) -> HTMLResponse:
     return HTMLResponse(html, headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex"})
 
 
-GRID = ("listening", "reading", "spoken_interaction", "spoken_production", "writing")
+def _named(title: dict | None, code: str) -> dict[str, str]:
+    """A DigComp title in Italian and English; a code the catalogue no longer knows (a dossier
+    issued under another version) by its code."""
+    return {"it": title["it"], "en": title["en"]} if title else {"it": code, "en": code}
 
 
 def page_content(credential: dict | None) -> dict | None:
@@ -105,12 +108,13 @@ def page_content(credential: dict | None) -> dict | None:
         "valid_until": credential.get("validUntil", "")[:10],
         "languages": [{"it": language_name(lang["language"], "it"), "en": language_name(lang["language"], "en"),
                        "mother_tongue": lang.get("motherTongue", False),
-                       "levels": [lang.get("levels", {}).get(skill, {}).get("level", "–") for skill in GRID]}
+                       "levels": [lang.get("levels", {}).get(skill, {}).get("level", "–")
+                                  for skill in cefr().europass_skills]}
                       for lang in subject.get("languages", [])],
-        "digital": [{"it": framework.areas[area["area"]]["it"], "en": framework.areas[area["area"]]["en"],
+        "digital": [{**_named(framework.areas.get(area["area"]), area["area"]),
                      "level": area["level"], "europass": area.get("europass"),
-                     "competences": [{"it": framework.competences[c["code"]].title["it"],
-                                      "en": framework.competences[c["code"]].title["en"], "level": c["level"]}
+                     "competences": [{**_named(getattr(framework.competences.get(c["code"]), "title", None), c["code"]),
+                                      "level": c["level"]}
                                      for c in competences if c["code"].startswith(area["area"] + ".")]}
                     for area in subject.get("digital", {}).get("areas", []) if area.get("level") is not None],
         "education": [{"title": e.get("title"), "institution": e.get("institution"),

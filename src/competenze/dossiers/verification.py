@@ -60,11 +60,13 @@ def verify_token(session: Session, ring: KeyRing, issuer: str, token: str) -> Ve
         credential = json.loads(payload)
     except ValueError:
         return _result(Verdict.malformed, kid=header["kid"])
-    if not isinstance(credential, dict) or _moment(credential.get("validFrom")) is None:
+    if not isinstance(credential, dict):
         return _result(Verdict.malformed, kid=header["kid"])
     types = credential.get("type")
     if not isinstance(types, list) or CREDENTIAL_TYPE not in types:
         return _result(Verdict.not_a_dossier, kid=header["kid"])
+    if _moment(credential.get("validFrom")) is None:
+        return _result(Verdict.malformed, kid=header["kid"])
     # Who and when, whatever the status: enough to tell which document this was. Its content
     # (languages, education, work) is shown only while it is valid: a revoked or replaced
     # dossier must not keep telling strangers about its holder.
