@@ -67,7 +67,9 @@ def _language(w: Writer, code: str) -> str:
 
 def _identity(w: Writer, person: dict) -> None:
     w.heading("section_identity")
-    w.row("name", " ".join(filter(None, (user_text(person.get("givenName")), user_text(person.get("familyName"))))))
+    # One isolate for the whole name: given and family name in two would be laid out left to
+    # right whatever their script, and an Arabic reader would meet the family name first.
+    w.row("name", user_text(" ".join(filter(None, (person.get("givenName"), person.get("familyName"))))))
     if person.get("birthDate"):
         w.row("birth_date", date_text(person["birthDate"]))
     if person.get("countryOfBirth"):

@@ -51,8 +51,16 @@ def runs(text: str) -> list[tuple[str, int]]:
     """The level runs of one line in visual order, left to right: (its text in logical
     order, its level). An odd level is right to left: draw that text reversed, mirrored (L4),
     or hand it to a shaper that does both (HarfBuzz)."""
-    if text and text[0] != " " != text[-1] and all(char == " " or bidirectional(char) in _RTL_WORD for char in text):
-        return [(text, 1)]  # words of Arabic letters only: one right-to-left run (rules P2, W1, N1)
+    # A value in an isolate, or the lines it wraps onto: opened (FSI, or RLI on a line it
+    # continues on), closed (PDI) at the end of its last line, or both.
+    inner = text[1:] if text[:1] in ("\u2068", "\u2067") else text
+    inner = inner[:-1] if inner[-1:] == "\u2069" else inner
+    if inner and inner[0] != " " != inner[-1] and all(char == " " or bidirectional(char) in _RTL_WORD
+                                                      for char in inner):
+        # Words of Arabic letters only, maybe in an isolate of their own (the PDF draws a
+        # person's text in one and drops the isolate characters): one right-to-left run (rules
+        # P2, W1, N1), without asking python-bidi for the levels of every character.
+        return [(text, 1)]
     resolved = levels(text)
     if resolved is None:
         return [(text, get_base_level(text))]
