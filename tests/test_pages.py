@@ -104,9 +104,9 @@ def accessible(page) -> None:
     assert not grave, [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in grave]
 
 
-def screenshot(page, name: str) -> None:
+def screenshot(page, name: str, *, full_page: bool = True) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
 def _dossier(client, world, **person):
@@ -183,3 +183,4 @@ def test_the_api_documentation_runs_from_the_service_own_files_under_its_csp(vis
     assert "competenze" in seen.page.locator(".swagger-ui .info .title").inner_text()
     assert seen.page.locator(".opblock").count() >= 50  # every operation is listed
     assert any(url.endswith("/static/swagger/swagger-ui-bundle.js") for url in seen.requests)
+    screenshot(seen.page, "docs", full_page=False)  # the top: title, servers, the first operations
