@@ -135,7 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 connection.execute(text("SELECT 1"))
         except SQLAlchemyError:
             return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503,
-                                headers={"Retry-After": "5", "Cache-Control": "no-store"})
-        return JSONResponse({"status": "ready"}, headers={"Cache-Control": "no-store"})
+                                headers={"Retry-After": "5"})
+        return JSONResponse({"status": "ready"})
 
     return app

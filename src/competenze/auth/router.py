@@ -32,7 +32,7 @@ def _require(value: str | None, name: str, grant: str) -> str:
 
 
 @router.post("/token", response_model=TokenResponse, operation_id="auth_token")
-def token(request: Request, response: Response, session: SessionDep,
+def token(request: Request, session: SessionDep,
           grant_type: Annotated[str, Form(
               min_length=1, max_length=200,
               # Declared for clients; checked below so that another value gets RFC 6749's
@@ -43,7 +43,6 @@ def token(request: Request, response: Response, session: SessionDep,
     """Exchange credentials for tokens: password (staff), refresh_token, client_credentials."""
     issuer = Issuer(request.app.state.settings, request.app.state.keys)
     ip = request.client.host if request.client else "unknown"
-    response.headers["Cache-Control"] = "no-store"  # RFC 6749 §5.1
     if grant_type == "password":
         return password_grant(session, issuer, email=_require(username, "username", grant_type),
                               password=_require(password, "password", grant_type), client_ip=ip)

@@ -86,7 +86,7 @@ def verify_page(request: Request, session: Session, code: str) -> HTMLResponse:
     html = environment().get_template("dossiers/verify.html").render(
         result=result, words=MESSAGES[result.verdict], content=page_content(result.credential),
         dossier_id=str(dossier.id), version=dossier.version)
-    return HTMLResponse(html, headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex"})
+    return HTMLResponse(html, headers={"X-Robots-Tag": "noindex"})
 
 
 def _named(title: dict | None, code: str) -> dict[str, str]:

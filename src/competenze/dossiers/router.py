@@ -47,9 +47,6 @@ from competenze.participants.idempotency import create_once
 from competenze.participants.visibility import CASE_ROLES, get_visible_participant
 
 router = APIRouter(route_class=ApiRoute, tags=["dossiers"], responses=problem_responses(400, 401, 403, 404, 405, 409, 413, 422, 429, 503))
-# Personal data: kept by no cache, the browser's included. A CPI system that keeps its own
-# copy revalidates it with If-None-Match (ETag, 304).
-NO_STORE = {"Cache-Control": "no-store"}
 IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"},
                  "description": "An ETag from an earlier pull: 304 when the representation is unchanged"}
 
@@ -144,7 +141,9 @@ async def get_dossier(request: Request) -> Response:
     # content (ReportLab numbers HarfBuzz's glyphs that have no character of their own in the
     # order a process meets them): a weak validator. If-None-Match compares weakly anyway.
     etag = f'W/"{tag}"' if media == negotiation.PDF else f'"{tag}"'
-    headers = {**NO_STORE, "ETag": etag, "Vary": "Accept"}
+    # no-store, as every response by default (web/middleware.py): a CPI system that keeps its
+    # own copy revalidates it with If-None-Match.
+    headers = {"ETag": etag, "Vary": "Accept"}
     if if_none_match and tag in [sent.strip().removeprefix("W/").strip('"') for sent in if_none_match.split(",")]:
         return Response(status_code=304, headers=headers)
     if media in (negotiation.JSON, negotiation.VC_JWT):
@@ -210,17 +209,16 @@ async def list_dossiers(request: Request, token: ValidToken,
     # A CPI system's bulk sync: one transaction without thread hops (see db.in_transaction),
     # serialised once (pydantic-core) rather than re-validated as a response model.
     page = await in_transaction(request, work)
-    return Response(page.model_dump_json(), media_type="application/json", headers=NO_STORE)
+    return Response(page.model_dump_json(), media_type="application/json")
 
 
 @router.post("/api/v1/dossiers/{dossier_id}/revoke", response_model=DossierOut, operation_id="dossiers_revoke")
 def revoke_dossier(request: Request, principal: CurrentPrincipal, ctx: Access, dossier_id: uuid.UUID,
-                   body: DossierRevoke, session: SessionDep, response: Response):
+                   body: DossierRevoke, session: SessionDep):
     """Revoke a dossier (the owning organisation's case workers); verification will say so."""
     dossier, _, owner = service.visible(session, principal, dossier_id)
     if not owner:
         raise Forbidden("Only the organisation that follows the participant can revoke their dossiers.")
-    response.headers["Cache-Control"] = "no-store"
     return service.revoke(session, ctx, request.app.state.settings, dossier, body.reason)
 
 

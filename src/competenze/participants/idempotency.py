@@ -30,7 +30,7 @@ def create_once(session: Session, *, ctx: AccessContext, key: str | None, partic
 
     def respond() -> JSONResponse:
         out = create()
-        headers = {"Cache-Control": "no-store", "Location": location(out)}
+        headers = {"Location": location(out)}
         if etag:
             headers["ETag"] = etag
         return JSONResponse(json.loads(out.model_dump_json()), status_code=201, headers=headers)

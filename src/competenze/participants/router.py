@@ -41,13 +41,6 @@ from competenze.participants.visibility import get_visible_participant, reading
 router = APIRouter(route_class=ApiRoute, prefix="/api/v1/participants", tags=["participants"],
                    responses=problem_responses(400, 401, 403, 404, 405, 409, 412, 413, 422, 428, 503))
 
-NO_STORE = {"Cache-Control": "no-store"}  # personal data must not sit in shared caches
-
-
-def _personal(response: Response, version: int | None = None) -> None:
-    response.headers.update(NO_STORE)
-    if version is not None:
-        set_etag(response, version)
 
 
 @router.post("", response_model=ParticipantOut, response_model_exclude_unset=True,
@@ -59,7 +52,7 @@ def create_participant(principal: CaseWorker, ctx: Access, body: ParticipantCrea
     def created(out: ParticipantOut, version: int) -> JSONResponse:
         content = json.loads(out.model_dump_json(exclude_unset=True))
         return JSONResponse(content, status_code=201, headers={
-            **NO_STORE, "ETag": etag_for(version), "Location": f"/api/v1/participants/{out.id}"})
+            "ETag": etag_for(version), "Location": f"/api/v1/participants/{out.id}"})
 
     def replay(record: IdempotencyRecord) -> JSONResponse:
         # The record as the caller may see it now, not as it was sent then (only its id is kept).
@@ -76,7 +69,7 @@ def create_participant(principal: CaseWorker, ctx: Access, body: ParticipantCrea
 
 @router.get("", response_model=ParticipantPage, response_model_exclude_unset=True,
             operation_id="participants_list")
-def list_participants(principal: CaseWorker, ctx: Access, session: SessionDep, response: Response,
+def list_participants(principal: CaseWorker, ctx: Access, session: SessionDep,
                       q: Annotated[str | None, Query(max_length=100, description="Name words (accent- and case-insensitive prefix match)")] = None,
                       birth_date: Annotated[Day | None, Query(description="YYYY-MM-DD")] = None,
                       citizenship: Annotated[CountryCode | None, Query()] = None,
@@ -84,7 +77,6 @@ def list_participants(principal: CaseWorker, ctx: Access, session: SessionDep, r
                       status_: Annotated[ParticipantStatus | None, Query(alias="status")] = None,
                       cursor: Cursor = None, limit: Limit = 50):
     """Search the participants you may see, newest first, cursor-paginated."""
-    _personal(response)
     return service.search(session, principal, ctx, q=q, birth_date=birth_date,
                           citizenship=citizenship, counsellor_id=counsellor_id,
                           status=status_.value if status_ else None, cursor=cursor, limit=limit)
@@ -96,7 +88,7 @@ def get_participant(principal: CaseWorker, ctx: Access, participant_id: uuid.UUI
                     session: SessionDep, response: Response):
     """One participant; the ETag is needed to change it."""
     participant = get_visible_participant(session, principal, participant_id, via_referral=True)
-    _personal(response, participant.version)
+    set_etag(response, participant.version)
     return service.read(session, principal, reading(ctx, participant), participant)
 
 
@@ -109,7 +101,7 @@ def update_participant(principal: CaseWorker, ctx: Access, participant_id: uuid.
     participant = get_visible_participant(session, principal, participant_id, for_update=True)
     require_if_match(if_match, participant.version)
     out = service.update(session, principal, ctx, participant, body)
-    _personal(response, participant.version)
+    set_etag(response, participant.version)
     return out
 
 
@@ -122,47 +114,43 @@ def close_participant(principal: CaseWorker, ctx: Access, participant_id: uuid.U
     participant = get_visible_participant(session, principal, participant_id, for_update=True)
     require_if_match(if_match, participant.version)
     out = service.close(session, principal, ctx, participant, body.reason)
-    _personal(response, participant.version)
+    set_etag(response, participant.version)
     return out
 
 
 @router.get("/{participant_id}/consents", response_model=list[ConsentOut],
             operation_id="consents_list")
 def list_consents(principal: CaseWorker, ctx: Access, participant_id: uuid.UUID,
-                  session: SessionDep, response: Response):
+                  session: SessionDep):
     """The participant's consents, active and withdrawn."""
     participant = get_visible_participant(session, principal, participant_id)
-    _personal(response)
     return consents.list_consents(session, ctx, participant)
 
 
 @router.post("/{participant_id}/consents", response_model=ConsentOut, status_code=201,
              operation_id="consents_create")
 def give_consent(principal: CaseWorker, ctx: Access, participant_id: uuid.UUID,
-                 body: ConsentCreate, session: SessionDep, response: Response):
+                 body: ConsentCreate, session: SessionDep):
     """Record the participant's consent for a recipient organisation and purpose."""
     participant = get_visible_participant(session, principal, participant_id)
-    _personal(response)
     return consents.give(session, ctx, participant, body, principal.id)
 
 
 @router.post("/{participant_id}/consents/{consent_id}/withdraw", response_model=ConsentOut,
              operation_id="consents_withdraw")
 def withdraw_consent(principal: CaseWorker, ctx: Access, participant_id: uuid.UUID,
-                     consent_id: uuid.UUID, session: SessionDep, response: Response):
+                     consent_id: uuid.UUID, session: SessionDep):
     """Withdraw a consent; it stops applying immediately."""
     participant = get_visible_participant(session, principal, participant_id)
-    _personal(response)
     return consents.withdraw(session, ctx, participant, consent_id, principal.id)
 
 
 @router.get("/{participant_id}/access-log", response_model=AccessLogPage,
             operation_id="participants_access_log")
 def access_log(principal: CaseWorker, ctx: Access, participant_id: uuid.UUID, session: SessionDep,
-               response: Response, cursor: Cursor = None, limit: Limit = 50):
+               cursor: Cursor = None, limit: Limit = 50):
     """Who accessed this participant's data: date, organisation and purpose, newest first."""
     participant = get_visible_participant(session, principal, participant_id)
-    _personal(response)
     before = decode_cursor(cursor, int)[0] if cursor else None
     rows = audit.access_log(session, participant.id, before_seq=before, limit=limit + 1)
     next_cursor = encode_cursor([rows[limit - 1][0].seq]) if len(rows) > limit else None

@@ -41,12 +41,10 @@ from competenze.plans.schemas import (
 router = APIRouter(route_class=ApiRoute, prefix="/api/v1", tags=["plans"],
                    responses=problem_responses(400, 401, 403, 404, 405, 409, 412, 413, 422, 428, 503))
 PLANS = "/participants/{participant_id}/plans"
-NO_STORE = {"Cache-Control": "no-store"}
 
 
 def _plan_response(response: Response, plan) -> None:
     set_etag(response, plan.version)
-    response.headers.update(NO_STORE)
 
 
 @router.post(PLANS, response_model=PlanOut, status_code=201, operation_id="plans_create")
@@ -133,10 +131,9 @@ def move_step(participant: WritableParticipant, ctx: Access, plan_id: uuid.UUID,
 @router.post(PLANS + "/{plan_id}/steps/{step_id}/referrals", response_model=ReferralOut, status_code=201,
              operation_id="referrals_create")
 def refer_step(participant: WritableParticipant, ctx: Access, plan_id: uuid.UUID, step_id: uuid.UUID,
-               body: ReferralCreate, session: SessionDep, response: Response):
+               body: ReferralCreate, session: SessionDep):
     """Refer a step to another organisation; needs the participant's referral consent for it (else 409)."""
     plan = service.get_plan(session, participant, plan_id, for_update=True)
-    response.headers.update(NO_STORE)
     return referrals.refer(session, ctx, participant, plan, service.get_step(session, plan, step_id), body)
 
 
@@ -153,37 +150,32 @@ def _touch(session: SessionDep, plan, response: Response) -> None:
 
 
 @router.get("/referrals", response_model=list[ReferralOut], operation_id="referrals_list")
-def list_referrals(principal: CaseWorker, ctx: Access, session: SessionDep, response: Response,
+def list_referrals(principal: CaseWorker, ctx: Access, session: SessionDep,
                    direction: Annotated[Literal["incoming", "outgoing"], Query()] = "incoming",
                    status: Annotated[ReferralStatus | None, Query()] = None):
     """Referrals to your organisation (incoming) or from it (outgoing), newest change first."""
-    response.headers.update(NO_STORE)
     return referrals.listing(session, ctx, principal, direction=direction, status=status)
 
 
 @router.get("/referrals/{referral_id}", response_model=ReferralOut, operation_id="referrals_get")
-def get_referral(principal: CaseWorker, ctx: Access, referral_id: uuid.UUID, session: SessionDep,
-                 response: Response):
+def get_referral(principal: CaseWorker, ctx: Access, referral_id: uuid.UUID, session: SessionDep):
     """One referral, for the referring or the receiving organisation."""
-    response.headers.update(NO_STORE)
     return referrals.view(session, ctx, principal, referrals.visible_referral(session, principal, referral_id))
 
 
 @router.post("/referrals/{referral_id}/transitions", response_model=ReferralOut, operation_id="referrals_transition")
 def move_referral(principal: CaseWorker, ctx: Access, referral_id: uuid.UUID, body: ReferralTransition,
-                  session: SessionDep, response: Response):
+                  session: SessionDep):
     """Accept, decline (with a reason) or complete a referral (receiving side), or withdraw it (referring side)."""
-    response.headers.update(NO_STORE)
     referral = referrals.visible_referral(session, principal, referral_id)
     return referrals.move(session, ctx, principal, referral, body)
 
 
 @router.get("/caseload", response_model=Caseload, operation_id="caseload")
-def caseload(principal: CaseWorker, ctx: Access, session: SessionDep, response: Response,
+def caseload(principal: CaseWorker, ctx: Access, session: SessionDep,
              sort: Annotated[caseloads.Sort, Query(description="attention (overdue first), next_due or name")] = "attention",
              counsellor_id: Annotated[uuid.UUID | None, Query(description="Org admins: a counsellor's caseload")] = None,
              cursor: Cursor = None, limit: Limit = 50):
     """Your participants with plan status, next due step, overdue steps and open referrals."""
-    response.headers.update(NO_STORE)
     return caseloads.caseload(session, ctx, principal, counsellor_id=counsellor_id, sort=sort, cursor=cursor,
                               limit=limit)

@@ -23,8 +23,9 @@ PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 # Anything else (JSON, PDF, XML) is never a document to run anything in.
 OTHER_CSP = "default-src 'none'; frame-ancestors 'none'"
 # Personal or staff data must not sit in any cache: unless a route says otherwise (published
-# keys, status lists, contexts, the stylesheets), a response is no-store. Clients that keep a
-# copy of their own still revalidate it with If-None-Match.
+# keys, status lists, contexts, the stylesheets), a response is no-store (the token endpoint's
+# RFC 6749 §5.1 among them), and no route repeats it. Clients that keep a copy of their own
+# still revalidate it with If-None-Match.
 DEFAULT_CACHE = "no-store"
 STATIC_CACHE = "public, max-age=3600"
 
