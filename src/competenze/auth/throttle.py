@@ -138,5 +138,4 @@ def succeeded(session: Session, attempt: Attempt) -> None:
     ratelimit.reset(session, attempt.pair_key)
     ratelimit.uncount(connection, attempt.address_key)
     ratelimit.uncount(connection, attempt.account_key)
-    ratelimit.reset(session, attempt.known_key)
-    ratelimit.count(connection, attempt.known_key, window_seconds=int(KNOWN_FOR.total_seconds()))
+    ratelimit.restart(connection, attempt.known_key)

@@ -13,8 +13,8 @@ from typing import Annotated
 
 from fastapi import Header
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from competenze.common.models import IdempotencyRecord

@@ -55,6 +55,12 @@ def wait(window_start: datetime, window_seconds: int) -> int:
     return _wait(window_start, window_seconds)
 
 
+def restart(connection: AnyConnection, key: str) -> None:
+    """Start `key`'s window over, now, at a count of one (the upsert, with every window stale)."""
+    now = utcnow()
+    _upsert(connection.dialect.name).first(connection, key=key, now=now, cutoff=now)
+
+
 def uncount(connection: AnyConnection, key: str) -> None:
     """Take back one count of `key` (an attempt counted in advance that turned out fine)."""
     _uncount().rows(connection, key=key)
