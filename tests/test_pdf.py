@@ -324,3 +324,11 @@ def test_digcomp_names_in_the_pdf_are_the_framework_s_own():
     labels = catalogue()["labels"]
     for code, competence in digcomp().competences.items():
         assert {k: labels[f"digital_competence_{code}"][k] for k in ("it", "en")} == competence.title, code
+
+
+def test_every_label_is_in_every_language_with_the_same_placeholders():
+    languages = set(catalogue()["languages"])
+    for key, label in catalogue()["labels"].items():
+        assert set(label) == languages, (key, languages ^ set(label))
+        fields = {language: set(re.findall(r"\{(\w+)\}", text)) for language, text in label.items()}
+        assert all(found == fields["it"] for found in fields.values()), (key, fields)
