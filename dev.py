@@ -47,8 +47,10 @@ def ensure_venv() -> None:
     try:
         venv.EnvBuilder(with_pip=True).create(VENV)
     except Exception as exc:  # Debian/Ubuntu ship venv's pip support separately
-        sys.exit(f"dev.py: could not create a virtual environment ({exc}); on Debian or Ubuntu "
-                 "install the python3-venv package first")
+        sys.exit(
+            f"dev.py: could not create a virtual environment ({exc}); on Debian or Ubuntu "
+            "install the python3-venv package first"
+        )
 
 
 def install(profile: str) -> None:
@@ -78,8 +80,10 @@ def ensure_system_tools() -> None:
     if not missing:
         return
     if shutil.which("apt-get") is None or os.geteuid() != 0:
-        sys.exit(f"dev.py: the tests need {', '.join(missing)} (Debian/Ubuntu packages); install them, "
-                 "or run this command as root so it can")
+        sys.exit(
+            f"dev.py: the tests need {', '.join(missing)} (Debian/Ubuntu packages); install them, "
+            "or run this command as root so it can"
+        )
     say(f"installing {', '.join(missing)} with apt-get")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     if subprocess.run(["apt-get", "install", "-y", "-q", *missing], env=env).returncode != 0:
@@ -88,8 +92,14 @@ def ensure_system_tools() -> None:
 
 
 def competenze(*args: str, env: dict[str, str], capture: bool = False) -> str:
-    result = subprocess.run([str(BIN / "competenze"), *args], env=env, check=True, cwd=ROOT,
-                            text=True, stdout=subprocess.PIPE if capture else None)
+    result = subprocess.run(
+        [str(BIN / "competenze"), *args],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )
     return result.stdout or ""
 
 
@@ -108,7 +118,8 @@ def run(argv: list[str]) -> int:
     demo = json.loads(competenze("demo", "--json", env=env, capture=True))
     user = next(u for u in demo["users"] if u["email"].startswith("counsellor.bologna"))
     base = f"http://{host}:{port}"
-    print(f"""
+    print(
+        f"""
 Try the API as the Bologna counsellor:
 
   TOKEN=$(curl -s {base}/api/v1/auth/token -d grant_type=password \\
@@ -117,9 +128,10 @@ Try the API as the Bologna counsellor:
   curl -s -H "Authorization: Bearer $TOKEN" {base}/api/v1/participants
 
 API documentation: {base}/docs    Stop with Ctrl-C.
-""", flush=True)
-    os.execve(str(BIN / "competenze"), [str(BIN / "competenze"), "serve", "--host", host,
-                                         "--port", port, *argv], env)
+""",
+        flush=True,
+    )
+    os.execve(str(BIN / "competenze"), [str(BIN / "competenze"), "serve", "--host", host, "--port", port, *argv], env)
     return 0  # not reached
 
 
@@ -137,10 +149,10 @@ def lock(_argv: list[str]) -> int:
             venv.EnvBuilder(with_pip=True).create(tmp)
             python = str(Path(tmp) / "bin" / "python")
             subprocess.run([python, "-m", "pip", "-q", "install", target], cwd=ROOT, check=True)
-            frozen = subprocess.run([python, "-m", "pip", "freeze", "--exclude", "competenze"],
-                                    check=True, text=True, capture_output=True).stdout
-        header = (f"# Exact versions for `python3 dev.py {profile}`; regenerate with "
-                  "`python3 dev.py lock`.\n")
+            frozen = subprocess.run(
+                [python, "-m", "pip", "freeze", "--exclude", "competenze"], check=True, text=True, capture_output=True
+            ).stdout
+        header = f"# Exact versions for `python3 dev.py {profile}`; regenerate with `python3 dev.py lock`.\n"
         LOCKS[profile].parent.mkdir(exist_ok=True)
         LOCKS[profile].write_text(header + frozen)
         say(f"wrote {LOCKS[profile].relative_to(ROOT)} ({frozen.count(chr(10))} packages)")

@@ -73,8 +73,10 @@ def main() -> None:
 
         first, second = timed(load), timed(load)
         print(f"catalogue: {sizes} in {args.languages}; database {engine.dialect.name}")
-        print(f"import: first {first:.1f} s, again {second:.1f} s; anchor (parse the CSV only) {anchor:.1f} s; "
-              f"ratio first/anchor {first / anchor:.1f}")
+        print(
+            f"import: first {first:.1f} s, again {second:.1f} s; anchor (parse the CSV only) {anchor:.1f} s; "
+            f"ratio first/anchor {first / anchor:.1f}"
+        )
 
         with Session(engine) as session:
             rng = random.Random(3)
@@ -87,14 +89,20 @@ def main() -> None:
                 queries.append(words[0] if shape < 0.4 else words[0][:3] if shape < 0.7 else " ".join(words[:2]))
             search_ms, lookup_ms = [], []
             for query, uri in zip(queries, rng.choices(uris, k=len(queries)), strict=True):
-                search_ms.append(1000 * timed(lambda q=query: service.search(session, q, kind=None, lang=None, limit=20)))
+                search_ms.append(
+                    1000 * timed(lambda q=query: service.search(session, q, kind=None, lang=None, limit=20))
+                )
                 session.expunge_all()
                 lookup_ms.append(1000 * timed(lambda u=uri: session.get(EscoConcept, u)))
                 session.expunge_all()
-        print(f"search: p50 {statistics.median(search_ms):.2f} ms, p95 {percentile(search_ms, 0.95):.2f} ms, "
-              f"max {max(search_ms):.2f} ms over {len(queries)} queries")
-        print(f"anchor (primary-key lookup): p50 {statistics.median(lookup_ms):.3f} ms, "
-              f"p95 {percentile(lookup_ms, 0.95):.3f} ms; ratio p95 {percentile(search_ms, 0.95) / percentile(lookup_ms, 0.95):.0f}x")
+        print(
+            f"search: p50 {statistics.median(search_ms):.2f} ms, p95 {percentile(search_ms, 0.95):.2f} ms, "
+            f"max {max(search_ms):.2f} ms over {len(queries)} queries"
+        )
+        print(
+            f"anchor (primary-key lookup): p50 {statistics.median(lookup_ms):.3f} ms, "
+            f"p95 {percentile(lookup_ms, 0.95):.3f} ms; ratio p95 {percentile(search_ms, 0.95) / percentile(lookup_ms, 0.95):.0f}x"
+        )
         engine.dispose()
 
 

@@ -73,8 +73,7 @@ def database_url(_template_db, tmp_path) -> str:
 
 @pytest.fixture
 def settings(database_url, keys_dir, tmp_path) -> Settings:
-    return Settings(database_url=database_url, keys_dir=keys_dir, environment="development",
-                    docs_enabled=True)
+    return Settings(database_url=database_url, keys_dir=keys_dir, environment="development", docs_enabled=True)
 
 
 @pytest.fixture

@@ -31,28 +31,43 @@ def make_org(session: Session, name: str | None = None, kind: str = "municipalit
     return org
 
 
-def make_user(session: Session, org: Organisation, role: str = "counsellor", *,
-              email: str | None = None, active: bool = True) -> User:
+def make_user(
+    session: Session, org: Organisation, role: str = "counsellor", *, email: str | None = None, active: bool = True
+) -> User:
     now = utcnow()
-    user = User(organisation_id=org.id, email=email or f"user{next(_counter)}@test.example",
-                display_name="Test User", role=role, password_hash=_hash(PASSWORD), is_active=active,
-                created_at=now, updated_at=now)
+    user = User(
+        organisation_id=org.id,
+        email=email or f"user{next(_counter)}@test.example",
+        display_name="Test User",
+        role=role,
+        password_hash=_hash(PASSWORD),
+        is_active=active,
+        created_at=now,
+        updated_at=now,
+    )
     session.add(user)
     session.commit()
     return user
 
 
 def make_client(session: Session, org: Organisation, scopes: str = "dossiers:read") -> ApiClient:
-    client = ApiClient(client_id=f"cli_test{next(_counter)}", name="Test client", organisation_id=org.id,
-                       secret_hash=_hash(CLIENT_SECRET), scopes=scopes, created_at=utcnow())
+    client = ApiClient(
+        client_id=f"cli_test{next(_counter)}",
+        name="Test client",
+        organisation_id=org.id,
+        secret_hash=_hash(CLIENT_SECRET),
+        scopes=scopes,
+        created_at=utcnow(),
+    )
     session.add(client)
     session.commit()
     return client
 
 
 def token_for(client: TestClient, email: str, password: str = PASSWORD) -> dict:
-    response = client.post("/api/v1/auth/token",
-                           data={"grant_type": "password", "username": email, "password": password})
+    response = client.post(
+        "/api/v1/auth/token", data={"grant_type": "password", "username": email, "password": password}
+    )
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -73,19 +88,27 @@ def auth(client: TestClient, user: User) -> dict[str, str]:
 
 
 def client_auth(client: TestClient, api_client: ApiClient) -> dict[str, str]:
-    response = client.post("/api/v1/auth/token", data={
-        "grant_type": "client_credentials", "client_id": api_client.client_id,
-        "client_secret": CLIENT_SECRET})
+    response = client.post(
+        "/api/v1/auth/token",
+        data={"grant_type": "client_credentials", "client_id": api_client.client_id, "client_secret": CLIENT_SECRET},
+    )
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 def participant_body(**overrides) -> dict:
     body = {
-        "given_names": "Amina", "family_name": "El Idrissi", "birth_date": "1988-03-14",
-        "sex": "female", "country_of_birth": "MA", "citizenships": ["MA"],
-        "residence_municipality": "Bologna", "arrival_date": "2011-09-20",
-        "mother_tongues": ["ar"], "preferred_language": "fr", "permit_category": "family",
+        "given_names": "Amina",
+        "family_name": "El Idrissi",
+        "birth_date": "1988-03-14",
+        "sex": "female",
+        "country_of_birth": "MA",
+        "citizenships": ["MA"],
+        "residence_municipality": "Bologna",
+        "arrival_date": "2011-09-20",
+        "mother_tongues": ["ar"],
+        "preferred_language": "fr",
+        "permit_category": "family",
         "permit_expiry": "2027-05-18",
     }
     body.update(overrides)
@@ -112,20 +135,24 @@ def make_world(session: Session) -> World:
     org_a, org_b = make_org(session, "Comune A"), make_org(session, "Comune B")
     region = make_org(session, "Regione", kind="region")
     cpi = org_b
-    return World(org_a=org_a, org_b=org_b, region=region,
-                 counsellor_a=make_user(session, org_a), counsellor_a2=make_user(session, org_a),
-                 admin_a=make_user(session, org_a, "org_admin"),
-                 counsellor_b=make_user(session, org_b),
-                 analyst=make_user(session, region, "region_analyst"),
-                 admin=make_user(session, region, "admin"), api_client=make_client(session, cpi))
+    return World(
+        org_a=org_a,
+        org_b=org_b,
+        region=region,
+        counsellor_a=make_user(session, org_a),
+        counsellor_a2=make_user(session, org_a),
+        admin_a=make_user(session, org_a, "org_admin"),
+        counsellor_b=make_user(session, org_b),
+        analyst=make_user(session, region, "region_analyst"),
+        admin=make_user(session, region, "admin"),
+        api_client=make_client(session, cpi),
+    )
 
 
 def create_participant(client: TestClient, headers: dict, **overrides) -> dict:
     response = client.post("/api/v1/participants", json=participant_body(**overrides), headers=headers)
     assert response.status_code == 201, response.text
     return response.json()
-
-
 
 
 def new_id() -> str:

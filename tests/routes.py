@@ -28,10 +28,19 @@ def concrete(path: str) -> str:
     return re.sub(r"\{[^}]+\}", lambda _m: str(uuid.uuid4()), path)
 
 
-PUBLIC = {("POST", "/api/v1/auth/token"), ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/"), ("GET", "/docs"),
-          # Anyone may check a dossier: published keys, our JSON-LD context, status lists, verdicts.
-          ("GET", "/.well-known/jwks.json"), ("GET", "/contexts/competenze/v1"),
-          ("GET", "/api/v1/status-lists/{list_id}"), ("POST", "/api/v1/verify"), ("GET", "/verify/{code}")}
+PUBLIC = {
+    ("POST", "/api/v1/auth/token"),
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("GET", "/"),
+    ("GET", "/docs"),
+    # Anyone may check a dossier: published keys, our JSON-LD context, status lists, verdicts.
+    ("GET", "/.well-known/jwks.json"),
+    ("GET", "/contexts/competenze/v1"),
+    ("GET", "/api/v1/status-lists/{list_id}"),
+    ("POST", "/api/v1/verify"),
+    ("GET", "/verify/{code}"),
+}
 
 
 def protected_routes(app) -> list[tuple[str, str]]:

@@ -30,34 +30,70 @@ def case(client, world, db):
 
 def test_language_assessments_build_the_current_profile_and_milestones(case):
     client, h, base = case
-    claim = client.post(f"{base}/language-assessments", headers=h, json={
-        "language": "it", "method": "self_declared", "levels": {s: "B1" for s in GRID}})
+    claim = client.post(
+        f"{base}/language-assessments",
+        headers=h,
+        json={"language": "it", "method": "self_declared", "levels": {s: "B1" for s in GRID}},
+    )
     assert claim.status_code == 201, claim.text
-    test = client.post(f"{base}/language-assessments", headers=h, json={
-        "language": "it", "method": "placement_test", "instrument": "Test di ingresso CPIA",
-        "assessed_on": "2026-09-15", "levels": {**{s: "A2" for s in GRID}, "writing": "A1"}})
+    test = client.post(
+        f"{base}/language-assessments",
+        headers=h,
+        json={
+            "language": "it",
+            "method": "placement_test",
+            "instrument": "Test di ingresso CPIA",
+            "assessed_on": "2026-09-15",
+            "levels": {**{s: "A2" for s in GRID}, "writing": "A1"},
+        },
+    )
     assert test.status_code == 201
-    assert client.post(f"{base}/language-assessments", headers=h,
-                       json={"language": "ar", "method": "self_declared", "mother_tongue": True}).status_code == 201
+    assert (
+        client.post(
+            f"{base}/language-assessments",
+            headers=h,
+            json={"language": "ar", "method": "self_declared", "mother_tongue": True},
+        ).status_code
+        == 201
+    )
     profile = client.get(f"{base}/languages", headers=h).json()
     italian = next(lang for lang in profile["languages"] if lang["language"] == "it")
     # The placement test outweighs the (newer) self-declaration.
-    assert italian["skills"]["reading"] == {"level": "A2", "assessment_id": test.json()["id"],
-                                            "method": "placement_test", "assessed_on": "2026-09-15",
-                                            "source": "Test di ingresso CPIA"}
+    assert italian["skills"]["reading"] == {
+        "level": "A2",
+        "assessment_id": test.json()["id"],
+        "method": "placement_test",
+        "assessed_on": "2026-09-15",
+        "source": "Test di ingresso CPIA",
+    }
     # ... and the newer self-declaration shows beside it, as the latest level assessed.
-    assert italian["latest"]["reading"] == {"level": "B1", "assessment_id": claim.json()["id"],
-                                            "method": "self_declared", "assessed_on": claim.json()["assessed_on"],
-                                            "source": None}
+    assert italian["latest"]["reading"] == {
+        "level": "B1",
+        "assessment_id": claim.json()["id"],
+        "method": "self_declared",
+        "assessed_on": claim.json()["assessed_on"],
+        "source": None,
+    }
     assert profile["languages"][0]["language"] == "ar" and profile["languages"][0]["mother_tongue"]
     milestones = {m["code"]: m for m in profile["italian_milestones"]}
     assert milestones["long_term_permit"]["status"] == "not_reached"
     assert milestones["long_term_permit"]["gap"] == {"writing": "A1"}
 
-    cert = client.post(f"{base}/language-assessments", headers=h, json={
-        "language": "it", "method": "certificate", "assessed_on": "2026-10-20",
-        "certificate": {"type": "CILS", "exam": "CILS A2 Integrazione in Italia", "level": "A2",
-                        "date": "2026-10-20"}})
+    cert = client.post(
+        f"{base}/language-assessments",
+        headers=h,
+        json={
+            "language": "it",
+            "method": "certificate",
+            "assessed_on": "2026-10-20",
+            "certificate": {
+                "type": "CILS",
+                "exam": "CILS A2 Integrazione in Italia",
+                "level": "A2",
+                "date": "2026-10-20",
+            },
+        },
+    )
     assert cert.status_code == 201 and cert.json()["levels"] == {s: "A2" for s in GRID}
     milestones = {m["code"]: m for m in client.get(f"{base}/languages", headers=h).json()["italian_milestones"]}
     assert milestones["long_term_permit"]["status"] == "formally_evidenced"
@@ -72,57 +108,109 @@ def test_progress_after_an_old_certificate_shows_as_the_latest_level_everywhere(
     a counsellor's B1 observation from 2026 shows beside it, with its source and date, in the
     profile, the dossier's JSON, its Europass XML and its PDF."""
     client, h, base = case
-    old = client.post(f"{base}/language-assessments", headers=h, json={
-        "language": "it", "method": "certificate", "assessed_on": "2014-05-20",
-        "certificate": {"type": "CILS", "exam": "CILS A2 Integrazione in Italia", "level": "A2", "date": "2014-05-20"}})
+    old = client.post(
+        f"{base}/language-assessments",
+        headers=h,
+        json={
+            "language": "it",
+            "method": "certificate",
+            "assessed_on": "2014-05-20",
+            "certificate": {
+                "type": "CILS",
+                "exam": "CILS A2 Integrazione in Italia",
+                "level": "A2",
+                "date": "2014-05-20",
+            },
+        },
+    )
     assert old.status_code == 201, old.text
-    seen = client.post(f"{base}/language-assessments", headers=h, json={
-        "language": "it", "method": "counsellor_observation", "assessed_on": "2026-11-10",
-        "levels": {s: "B1" for s in GRID}})
+    seen = client.post(
+        f"{base}/language-assessments",
+        headers=h,
+        json={
+            "language": "it",
+            "method": "counsellor_observation",
+            "assessed_on": "2026-11-10",
+            "levels": {s: "B1" for s in GRID},
+        },
+    )
     assert seen.status_code == 201 and seen.json()["assessor_name"] == "Test User"  # the counsellor, by default
     italian = next(x for x in client.get(f"{base}/languages", headers=h).json()["languages"] if x["language"] == "it")
     assert italian["skills"]["listening"]["level"] == "A2"
     assert italian["skills"]["listening"]["source"] == "CILS A2 Integrazione in Italia"
-    assert italian["latest"]["listening"] == {"level": "B1", "assessment_id": seen.json()["id"],
-                                              "method": "counsellor_observation", "assessed_on": "2026-11-10",
-                                              "source": "Test User"}
+    assert italian["latest"]["listening"] == {
+        "level": "B1",
+        "assessment_id": seen.json()["id"],
+        "method": "counsellor_observation",
+        "assessed_on": "2026-11-10",
+        "source": "Test User",
+    }
     dossier = client.post(f"{base}/dossiers", headers=h, json={"profile": "cpi", "language": "uk"}).json()
     pulled = client.get(f"/api/v1/dossiers/{dossier['id']}", headers=h).json()
     levels = next(x for x in pulled["credentialSubject"]["languages"] if x["language"] == "it")["levels"]
     assert levels["writing"]["level"] == "A2" and levels["writing"]["latest"] == {
-        "level": "B1", "method": "counsellor_observation", "assessedOn": "2026-11-10", "source": "Test User"}
+        "level": "B1",
+        "method": "counsellor_observation",
+        "assessedOn": "2026-11-10",
+        "source": "Test User",
+    }
     xml = client.get(f"/api/v1/dossiers/{dossier['id']}", headers={**h, "Accept": "application/xml"}).text
-    assert ("scrittura A2 (certificato, CILS A2 Integrazione in Italia, 2014-05-20), ultima valutazione B1 "
-            "(osservazione dell'operatore, Test User, 2026-11-10)") in xml
+    assert (
+        "scrittura A2 (certificato, CILS A2 Integrazione in Italia, 2014-05-20), ultima valutazione B1 "
+        "(osservazione dell'operatore, Test User, 2026-11-10)"
+    ) in xml
     pdf = text_of(client.get(f"/api/v1/dossiers/{dossier['id']}", headers={**h, "Accept": "application/pdf"}).content)
     said = " ".join(pdf.split())
-    assert ("ultima valutazione: B1, osservazione di un orientatore, 10/11/2026 · остання оцінка: B1, спостереження "
-            "консультанта, 10/11/2026 (Test User)") in said
+    assert (
+        "ultima valutazione: B1, osservazione di un orientatore, 10/11/2026 · остання оцінка: B1, спостереження "
+        "консультанта, 10/11/2026 (Test User)"
+    ) in said
 
 
 def test_a_correction_supersedes_and_the_history_keeps_both(case, engine):
     client, h, base = case
-    wrong = client.post(f"{base}/language-assessments", headers=h, json={
-        "language": "it", "method": "placement_test", "instrument": "Test CPIA", "levels": {"reading": "C2"}}).json()
-    fixed = client.post(f"{base}/language-assessments", headers=h, json={
-        "language": "it", "method": "self_declared", "levels": {"reading": "A1"}, "supersedes_id": wrong["id"]})
+    wrong = client.post(
+        f"{base}/language-assessments",
+        headers=h,
+        json={"language": "it", "method": "placement_test", "instrument": "Test CPIA", "levels": {"reading": "C2"}},
+    ).json()
+    fixed = client.post(
+        f"{base}/language-assessments",
+        headers=h,
+        json={"language": "it", "method": "self_declared", "levels": {"reading": "A1"}, "supersedes_id": wrong["id"]},
+    )
     assert fixed.status_code == 201
-    reading = next(lang for lang in client.get(f"{base}/languages", headers=h).json()["languages"]
-                   if lang["language"] == "it")["skills"]["reading"]
+    reading = next(
+        lang for lang in client.get(f"{base}/languages", headers=h).json()["languages"] if lang["language"] == "it"
+    )["skills"]["reading"]
     assert reading["level"] == "A1"  # the replaced test no longer counts, strong as it was
     assert len(client.get(f"{base}/language-assessments", headers=h).json()) == 2
-    twice = client.post(f"{base}/language-assessments", headers=h, json={
-        "language": "it", "method": "self_declared", "levels": {"reading": "A2"}, "supersedes_id": wrong["id"]})
+    twice = client.post(
+        f"{base}/language-assessments",
+        headers=h,
+        json={"language": "it", "method": "self_declared", "levels": {"reading": "A2"}, "supersedes_id": wrong["id"]},
+    )
     assert twice.status_code == 409
-    other_language = client.post(f"{base}/language-assessments", headers=h, json={
-        "language": "fr", "method": "self_declared", "levels": {"reading": "A2"}, "supersedes_id": fixed.json()["id"]})
+    other_language = client.post(
+        f"{base}/language-assessments",
+        headers=h,
+        json={
+            "language": "fr",
+            "method": "self_declared",
+            "levels": {"reading": "A2"},
+            "supersedes_id": fixed.json()["id"],
+        },
+    )
     assert other_language.status_code == 422 and other_language.json()["errors"][0]["field"] == "supersedes_id"
 
 
 def test_assessment_rows_cannot_be_updated_in_the_database(case, engine):
     client, h, base = case
-    client.post(f"{base}/language-assessments", headers=h, json={
-        "language": "it", "method": "self_declared", "levels": {"reading": "A1"}})
+    client.post(
+        f"{base}/language-assessments",
+        headers=h,
+        json={"language": "it", "method": "self_declared", "levels": {"reading": "A1"}},
+    )
     with pytest.raises(DBAPIError, match="immutable"):
         with engine.begin() as conn:
             conn.execute(text("UPDATE language_assessment SET reading = 'C2'"))
@@ -131,42 +219,116 @@ def test_assessment_rows_cannot_be_updated_in_the_database(case, engine):
 TOMORROW = (date.today() + timedelta(days=2)).isoformat()
 
 
-@pytest.mark.parametrize(("path", "body", "field"), [
-    ("language-assessments", {"language": "it", "method": "self_declared", "levels": {"reading": "B3"}}, "levels.reading"),
-    ("language-assessments", {"language": "xx", "method": "self_declared", "levels": {"reading": "A1"}}, "language"),
-    ("language-assessments", {"language": "it", "method": "self_declared", "levels": {"reading": "A1"},
-                              "assessed_on": TOMORROW}, "assessed_on"),
-    ("language-assessments", {"language": "it", "method": "self_declared", "levels": {"cooking": "A1"}}, "levels.cooking"),
-    ("language-assessments", {"language": "ar", "method": "self_declared", "mother_tongue": True,
-                              "levels": {"reading": "A1"}}, "levels"),
-    ("language-assessments", {"language": "fr", "method": "certificate",
-                              "certificate": {"type": "CILS", "level": "B1", "date": "2025-01-01"}}, "certificate.type"),
-    ("language-assessments", {"language": "it", "method": "certificate", "certificate": {
-        "type": "CELI", "exam": "CELI 3", "level": "B1", "date": "2025-01-01"}}, "certificate.level"),
-    ("language-assessments", {"language": "it", "method": "self_declared"}, "levels"),
-    # Evidence names itself: the test used, the exam taken, the certificate held.
-    ("language-assessments", {"language": "it", "method": "placement_test", "levels": {"reading": "A2"}}, "instrument"),
-    ("language-assessments", {"language": "it", "method": "certificate", "certificate": {
-        "type": "PLIDA", "level": "B1", "date": "2025-01-01"}}, "certificate.exam"),
-    ("language-assessments", {"language": "fr", "method": "certificate", "certificate": {
-        "type": "other", "level": "B1", "date": "2025-01-01"}}, "certificate.exam"),
-    ("digital-assessments", {"method": "placement_test", "levels": {"1.1": 3}}, "instrument"),
-    ("skills", {"method": "certificate", "skill_uri": S + "test-knife"}, "instrument"),
-    ("digital-assessments", {"method": "counsellor_observation", "levels": {"1.1": 9}}, "levels.1.1"),
-    ("digital-assessments", {"method": "counsellor_observation", "levels": {"6.1": 3}}, "levels.6.1"),
-    ("digital-assessments", {"method": "self_assessment", "answers": {"1.1-a": 2}}, "answers"),
-    ("digital-assessments", {"method": "counsellor_observation", "answers": {"1.1-a": 2, "1.1-b": 1, "1.1-c": 0}}, "method"),
-    ("skills", {"method": "self_declared", "skill_uri": S + "test-nonexistent"}, "skill_uri"),
-    ("work-experience", {"occupation_uri": O + "test-nonexistent", "country": "MA", "started_on": "2015-01-01",
-                         "arrangement": "informal"}, "occupation_uri"),
-    ("work-experience", {"title": "muratore", "country": "MA", "started_on": TOMORROW, "arrangement": "formal"}, "started_on"),
-    ("education", {"isced_level": 9, "title": "Diploma", "country": "MA", "documents": "none"}, "isced_level"),
-    ("education", {"isced_level": 3, "title": "Diploma", "country": "MA", "documents": "none", "end_year": 2099}, "end_year"),
-])
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        (
+            "language-assessments",
+            {"language": "it", "method": "self_declared", "levels": {"reading": "B3"}},
+            "levels.reading",
+        ),
+        (
+            "language-assessments",
+            {"language": "xx", "method": "self_declared", "levels": {"reading": "A1"}},
+            "language",
+        ),
+        (
+            "language-assessments",
+            {"language": "it", "method": "self_declared", "levels": {"reading": "A1"}, "assessed_on": TOMORROW},
+            "assessed_on",
+        ),
+        (
+            "language-assessments",
+            {"language": "it", "method": "self_declared", "levels": {"cooking": "A1"}},
+            "levels.cooking",
+        ),
+        (
+            "language-assessments",
+            {"language": "ar", "method": "self_declared", "mother_tongue": True, "levels": {"reading": "A1"}},
+            "levels",
+        ),
+        (
+            "language-assessments",
+            {
+                "language": "fr",
+                "method": "certificate",
+                "certificate": {"type": "CILS", "level": "B1", "date": "2025-01-01"},
+            },
+            "certificate.type",
+        ),
+        (
+            "language-assessments",
+            {
+                "language": "it",
+                "method": "certificate",
+                "certificate": {"type": "CELI", "exam": "CELI 3", "level": "B1", "date": "2025-01-01"},
+            },
+            "certificate.level",
+        ),
+        ("language-assessments", {"language": "it", "method": "self_declared"}, "levels"),
+        # Evidence names itself: the test used, the exam taken, the certificate held.
+        (
+            "language-assessments",
+            {"language": "it", "method": "placement_test", "levels": {"reading": "A2"}},
+            "instrument",
+        ),
+        (
+            "language-assessments",
+            {
+                "language": "it",
+                "method": "certificate",
+                "certificate": {"type": "PLIDA", "level": "B1", "date": "2025-01-01"},
+            },
+            "certificate.exam",
+        ),
+        (
+            "language-assessments",
+            {
+                "language": "fr",
+                "method": "certificate",
+                "certificate": {"type": "other", "level": "B1", "date": "2025-01-01"},
+            },
+            "certificate.exam",
+        ),
+        ("digital-assessments", {"method": "placement_test", "levels": {"1.1": 3}}, "instrument"),
+        ("skills", {"method": "certificate", "skill_uri": S + "test-knife"}, "instrument"),
+        ("digital-assessments", {"method": "counsellor_observation", "levels": {"1.1": 9}}, "levels.1.1"),
+        ("digital-assessments", {"method": "counsellor_observation", "levels": {"6.1": 3}}, "levels.6.1"),
+        ("digital-assessments", {"method": "self_assessment", "answers": {"1.1-a": 2}}, "answers"),
+        (
+            "digital-assessments",
+            {"method": "counsellor_observation", "answers": {"1.1-a": 2, "1.1-b": 1, "1.1-c": 0}},
+            "method",
+        ),
+        ("skills", {"method": "self_declared", "skill_uri": S + "test-nonexistent"}, "skill_uri"),
+        (
+            "work-experience",
+            {
+                "occupation_uri": O + "test-nonexistent",
+                "country": "MA",
+                "started_on": "2015-01-01",
+                "arrangement": "informal",
+            },
+            "occupation_uri",
+        ),
+        (
+            "work-experience",
+            {"title": "muratore", "country": "MA", "started_on": TOMORROW, "arrangement": "formal"},
+            "started_on",
+        ),
+        ("education", {"isced_level": 9, "title": "Diploma", "country": "MA", "documents": "none"}, "isced_level"),
+        (
+            "education",
+            {"isced_level": 3, "title": "Diploma", "country": "MA", "documents": "none", "end_year": 2099},
+            "end_year",
+        ),
+    ],
+)
 def test_invalid_levels_and_codes_are_422_naming_the_field_and_nothing_is_written(case, engine, path, body, field):
     client, h, base = case
-    before = {m: count_rows(engine, m) for m in (LanguageAssessment, DigitalAssessment, SkillClaim,
-                                                 WorkExperience, Education)}
+    before = {
+        m: count_rows(engine, m) for m in (LanguageAssessment, DigitalAssessment, SkillClaim, WorkExperience, Education)
+    }
     response = client.post(f"{base}/{path}", headers=h, json=body)
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
@@ -176,13 +338,21 @@ def test_invalid_levels_and_codes_are_422_naming_the_field_and_nothing_is_writte
 
 def test_digital_questionnaire_is_scored_and_profiled_per_area(case):
     client, h, base = case
-    answers = {item.id: 2 if item.tier != "advanced" else 0 for item in questionnaire().items
-               if item.competence.startswith(("1.", "2."))}
-    sheet = client.post(f"{base}/digital-assessments", headers=h, json={"method": "self_assessment", "answers": answers})
+    answers = {
+        item.id: 2 if item.tier != "advanced" else 0
+        for item in questionnaire().items
+        if item.competence.startswith(("1.", "2."))
+    }
+    sheet = client.post(
+        f"{base}/digital-assessments", headers=h, json={"method": "self_assessment", "answers": answers}
+    )
     assert sheet.status_code == 201, sheet.text
     assert sheet.json()["levels"]["1.1"] == 3 and sheet.json()["answers"] == answers
-    observed = client.post(f"{base}/digital-assessments", headers=h, json={
-        "method": "counsellor_observation", "levels": {"1.1": 5, "4.1": 1}})
+    observed = client.post(
+        f"{base}/digital-assessments",
+        headers=h,
+        json={"method": "counsellor_observation", "levels": {"1.1": 5, "4.1": 1}},
+    )
     assert observed.status_code == 201
     profile = client.get(f"{base}/digital", headers=h).json()
     assert profile["competences"]["1.1"]["level"] == 5 and profile["competences"]["1.1"]["band"] == "advanced"
@@ -195,14 +365,30 @@ def test_digital_questionnaire_is_scored_and_profiled_per_area(case):
 
 def test_education_changes_need_if_match(case):
     client, h, base = case
-    created = client.post(f"{base}/education", headers=h, json={
-        "isced_level": 6, "eqf_level": 6, "title": "Licence en droit", "institution": "Université Mohammed V",
-        "country": "MA", "start_year": 2006, "end_year": 2009, "documents": "partial"})
+    created = client.post(
+        f"{base}/education",
+        headers=h,
+        json={
+            "isced_level": 6,
+            "eqf_level": 6,
+            "title": "Licence en droit",
+            "institution": "Université Mohammed V",
+            "country": "MA",
+            "start_year": 2006,
+            "end_year": 2009,
+            "documents": "partial",
+        },
+    )
     assert created.status_code == 201 and created.headers["etag"] == '"1"'
     path = created.headers["location"]
     assert client.patch(path, headers=h, json={"recognition_status": "requested"}).status_code == 428
-    assert client.patch(path, headers={**h, "If-Match": '"7"'}, json={"recognition_status": "requested"}).status_code == 412
-    changed = client.patch(path, headers={**h, "If-Match": '"1"'}, json={"recognition_status": "comparability_statement"})
+    assert (
+        client.patch(path, headers={**h, "If-Match": '"7"'}, json={"recognition_status": "requested"}).status_code
+        == 412
+    )
+    changed = client.patch(
+        path, headers={**h, "If-Match": '"1"'}, json={"recognition_status": "comparability_statement"}
+    )
     assert changed.status_code == 200 and changed.headers["etag"] == '"2"'
     assert changed.json()["recognition_status"] == "comparability_statement"
     bad = client.patch(path, headers={**h, "If-Match": '"2"'}, json={"start_year": 2015})
@@ -213,9 +399,19 @@ def test_education_changes_need_if_match(case):
 
 def test_work_experience_with_an_esco_occupation_shows_its_labels(case):
     client, h, base = case
-    created = client.post(f"{base}/work-experience", headers=h, json={
-        "occupation_uri": O + "test-cook", "employer": "Restaurant Al Fassia", "country": "MA",
-        "started_on": "2012-04-01", "ended_on": "2016-08-31", "sector": "I", "arrangement": "informal"})
+    created = client.post(
+        f"{base}/work-experience",
+        headers=h,
+        json={
+            "occupation_uri": O + "test-cook",
+            "employer": "Restaurant Al Fassia",
+            "country": "MA",
+            "started_on": "2012-04-01",
+            "ended_on": "2016-08-31",
+            "sector": "I",
+            "arrangement": "informal",
+        },
+    )
     assert created.status_code == 201, created.text
     assert created.json()["occupation_label"] == {"en": "cook", "it": "cuoco/cuoca"}
     path = created.headers["location"]
@@ -225,16 +421,28 @@ def test_work_experience_with_an_esco_occupation_shows_its_labels(case):
 
 def test_skills_and_the_gap_to_a_target_occupation(case):
     client, h, base = case
-    for uri, method in ((S + "test-knife", "counsellor_observation"), (S + "test-knife", "self_declared"),
-                        (S + "test-forklift", "certificate")):
+    for uri, method in (
+        (S + "test-knife", "counsellor_observation"),
+        (S + "test-knife", "self_declared"),
+        (S + "test-forklift", "certificate"),
+    ):
         evidence = {"instrument": "Patentino del carrellista"} if method == "certificate" else {}
-        assert client.post(f"{base}/skills", headers=h, json={"skill_uri": uri, "method": method,
-                                                              **evidence}).status_code == 201
+        assert (
+            client.post(f"{base}/skills", headers=h, json={"skill_uri": uri, "method": method, **evidence}).status_code
+            == 201
+        )
     gap = client.get(f"{base}/skills-gap", params={"occupation": O + "test-cook"}, headers=h).json()
     assert gap["essential_total"] == 2 and gap["coverage"] == 0.5
-    assert gap["matched"] == [{"uri": S + "test-knife", "method": "counsellor_observation",
-                               "label": {"en": "use knives for food preparation",
-                                         "it": "utilizzare coltelli per la preparazione degli alimenti"}}]
+    assert gap["matched"] == [
+        {
+            "uri": S + "test-knife",
+            "method": "counsellor_observation",
+            "label": {
+                "en": "use knives for food preparation",
+                "it": "utilizzare coltelli per la preparazione degli alimenti",
+            },
+        }
+    ]
     assert [m["uri"] for m in gap["missing"]] == [S + "test-hygiene"]
     unknown = client.get(f"{base}/skills-gap", params={"occupation": O + "nope"}, headers=h)
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "query.occupation"
@@ -244,22 +452,36 @@ def test_sheets_start_empty_then_change_with_if_match(case):
     client, h, base = case
     empty = client.get(f"{base}/literacy", headers=h)
     assert empty.status_code == 200 and empty.headers["etag"] == '"0"' and empty.json()["updated_at"] is None
-    body = {"latin_reading_self": "partly", "latin_reading_observed": "no", "laslliam_level": 2,
-            "numeracy_self": "everyday", "years_of_schooling": 4}
+    body = {
+        "latin_reading_self": "partly",
+        "latin_reading_observed": "no",
+        "laslliam_level": 2,
+        "numeracy_self": "everyday",
+        "years_of_schooling": 4,
+    }
     first = client.put(f"{base}/literacy", headers=h, json=body)
     assert first.status_code == 200 and first.headers["etag"] == '"1"'
     assert client.put(f"{base}/literacy", headers=h, json=body).status_code == 428
     second = client.put(f"{base}/literacy", headers={**h, "If-Match": '"1"'}, json={**body, "laslliam_level": 3})
     assert second.status_code == 200 and second.json()["data"]["laslliam_level"] == 3
     assert client.put(f"{base}/literacy", headers={**h, "If-Match": '"1"'}, json=body).status_code == 412
-    licences = client.put(f"{base}/driving-licences", headers=h, json={"licences": [
-        {"category": "B", "country": "MA", "status_in_italy": "convertible"}]})
+    licences = client.put(
+        f"{base}/driving-licences",
+        headers=h,
+        json={"licences": [{"category": "B", "country": "MA", "status_in_italy": "convertible"}]},
+    )
     assert licences.status_code == 200 and licences.json()["data"]["licences"][0]["category"] == "B"
-    goals = client.put(f"{base}/expectations", headers=h, json={"work_goals": "Lavorare in cucina",
-                                                                "desired_occupations": [O + "nope"]})
+    goals = client.put(
+        f"{base}/expectations",
+        headers=h,
+        json={"work_goals": "Lavorare in cucina", "desired_occupations": [O + "nope"]},
+    )
     assert goals.status_code == 422 and goals.json()["errors"][0]["field"] == "desired_occupations[0]"
-    goals = client.put(f"{base}/expectations", headers=h, json={
-        "work_goals": "Lavorare in cucina", "desired_occupations": [O + "test-cook"], "availability": ["shifts"]})
+    goals = client.put(
+        f"{base}/expectations",
+        headers=h,
+        json={"work_goals": "Lavorare in cucina", "desired_occupations": [O + "test-cook"], "availability": ["shifts"]},
+    )
     assert goals.status_code == 200
 
 
@@ -267,24 +489,36 @@ def test_every_read_and_write_is_audited_for_the_participant(case, engine):
     client, h, base = case
     participant_id = base.rsplit("/", 1)[1]
     before = count_rows(engine, AuditEvent)
-    client.post(f"{base}/language-assessments", headers=h, json={
-        "language": "it", "method": "self_declared", "levels": {"reading": "A1"}})
+    client.post(
+        f"{base}/language-assessments",
+        headers=h,
+        json={"language": "it", "method": "self_declared", "levels": {"reading": "A1"}},
+    )
     client.get(f"{base}/languages", headers=h)
     client.get(f"{base}/digital", headers=h)
     client.get(f"{base}/literacy", headers=h)
     assert count_rows(engine, AuditEvent) == before + 4
     log = client.get(f"{base}/access-log", headers=h).json()["items"]
-    assert {"language_assessment.create", "language_assessment.profile", "digital_assessment.profile",
-            "literacy.read"} <= {e["action"] for e in log}
+    assert {
+        "language_assessment.create",
+        "language_assessment.profile",
+        "digital_assessment.profile",
+        "literacy.read",
+    } <= {e["action"] for e in log}
     assert participant_id
 
 
 def test_closed_records_take_no_new_assessments(case):
     client, h, base = case
     etag = client.get(base, headers=h).headers["etag"]
-    assert client.post(f"{base}/close", headers={**h, "If-Match": etag}, json={"reason": "moved_away"}).status_code == 200
-    response = client.post(f"{base}/language-assessments", headers=h, json={
-        "language": "it", "method": "self_declared", "levels": {"reading": "A1"}})
+    assert (
+        client.post(f"{base}/close", headers={**h, "If-Match": etag}, json={"reason": "moved_away"}).status_code == 200
+    )
+    response = client.post(
+        f"{base}/language-assessments",
+        headers=h,
+        json={"language": "it", "method": "self_declared", "levels": {"reading": "A1"}},
+    )
     assert response.status_code == 409 and "closed" in response.json()["detail"]
     assert client.get(f"{base}/languages", headers=h).status_code == 200
 

@@ -25,6 +25,7 @@ def participant_path(suffix=""):
         p = _participant(s)
         s.created.append(p)
         return f"/api/v1/participants/{p['id']}{suffix}", {}
+
     return prepare
 
 
@@ -34,6 +35,7 @@ def participant_if_match(suffix="", body=None):
         s.created.append(p)
         path = f"/api/v1/participants/{p['id']}"
         return path + suffix, {"json": body, "headers": {"If-Match": _etag(s, path)}}
+
     return prepare
 
 
@@ -59,9 +61,15 @@ def user_patch(s):
 
 def new_user(s):
     s.created.append(None)
-    return "/api/v1/users", {"json": {"email": f"new{len(s.created)}@test.example", "display_name": "New",
-                                      "role": "counsellor", "password": PASSWORD,
-                                      "organisation_id": str(s.world.org_a.id)}}
+    return "/api/v1/users", {
+        "json": {
+            "email": f"new{len(s.created)}@test.example",
+            "display_name": "New",
+            "role": "counsellor",
+            "password": PASSWORD,
+            "organisation_id": str(s.world.org_a.id),
+        }
+    }
 
 
 def new_org(s):
@@ -75,21 +83,30 @@ def plain(path):
 
 def participants_create(s):
     s.created.append(None)
-    return "/api/v1/participants", {"json": {
-        "given_names": f"New {len(s.created)}", "family_name": "Person", "birth_date": "1990-01-01",
-        "sex": "male", "country_of_birth": "AL"}}
+    return "/api/v1/participants", {
+        "json": {
+            "given_names": f"New {len(s.created)}",
+            "family_name": "Person",
+            "birth_date": "1990-01-01",
+            "sex": "male",
+            "country_of_birth": "AL",
+        }
+    }
 
 
 def sub(suffix, body=None, params=None):
     """A route under a fresh participant of organisation A."""
+
     def prepare(s):
         path, _ = participant_path(suffix)(s)
         return path, {k: v for k, v in (("json", body), ("params", params)) if v is not None}
+
     return prepare
 
 
 def sub_item(collection, body, patch=None):
     """An item of a participant's collection, with its If-Match; PATCH sends `patch`."""
+
     def prepare(s):
         base, _ = participant_path()(s)
         created = s.client.post(f"{base}/{collection}", json=body, headers=s.h["counsellor_a"])
@@ -97,6 +114,7 @@ def sub_item(collection, body, patch=None):
         if patch is not None:
             kwargs["json"] = patch
         return created.headers["location"], kwargs
+
     return prepare
 
 
@@ -105,9 +123,11 @@ EDUCATION = {"isced_level": 3, "title": "Baccalauréat", "country": "MA", "docum
 WORK = {"title": "muratore", "country": "AL", "started_on": "2015-03-01", "arrangement": "informal"}
 LANGUAGE = {"language": "it", "method": "self_declared", "levels": {"reading": "A2"}}
 
+
 def plan_route(suffix="", body=None, with_step=False, consent_to=None):
     """A route of a fresh participant's plan (with a step, a referral consent if asked),
     sent with the plan's If-Match."""
+
     def prepare(s):
         base, _ = participant_path()(s)
         h = s.h["counsellor_a"]
@@ -115,27 +135,38 @@ def plan_route(suffix="", body=None, with_step=False, consent_to=None):
         plan, etag = created.headers["location"], created.headers["etag"]
         path = plan + suffix
         if with_step:
-            added = s.client.post(f"{plan}/steps", json={"kind": "other", "title": "Passo"},
-                                  headers={**h, "If-Match": etag})
+            added = s.client.post(
+                f"{plan}/steps", json={"kind": "other", "title": "Passo"}, headers={**h, "If-Match": etag}
+            )
             etag = added.headers["etag"]
             path = path.replace("{step}", added.json()["steps"][0]["id"])
         if consent_to is not None:
-            s.client.post(f"{base}/consents", headers=h, json={
-                "purpose": "referral", "recipient_organisation_id": str(consent_to(s)), "method": "paper"})
+            s.client.post(
+                f"{base}/consents",
+                headers=h,
+                json={"purpose": "referral", "recipient_organisation_id": str(consent_to(s)), "method": "paper"},
+            )
         kwargs = {"headers": {"If-Match": etag}}
         if body is not None:
             kwargs["json"] = body(s) if callable(body) else body
         return path, kwargs
+
     return prepare
 
 
 def referral(suffix="", body=None):
     """A referral of organisation A to the Region (so counsellor B, a third party, sees nothing)."""
+
     def prepare(s):
-        path, kwargs = plan_route("/steps/{step}/referrals", lambda s: {"to_organisation_id": str(s.world.region.id)},
-                                  with_step=True, consent_to=lambda s: s.world.region.id)(s)
+        path, kwargs = plan_route(
+            "/steps/{step}/referrals",
+            lambda s: {"to_organisation_id": str(s.world.region.id)},
+            with_step=True,
+            consent_to=lambda s: s.world.region.id,
+        )(s)
         created = s.client.post(path, headers={**kwargs["headers"], **s.h["counsellor_a"]}, json=kwargs["json"])
         return f"/api/v1/referrals/{created.json()['id']}{suffix}", ({"json": body} if body else {})
+
     return prepare
 
 
@@ -144,6 +175,7 @@ def dossier(suffix="", body=None):
         base, _ = participant_path()(s)
         issued = s.client.post(f"{base}/dossiers", json={"profile": "cpi"}, headers=s.h["counsellor_a"])
         return issued.headers["location"] + suffix, ({"json": body} if body else {})
+
     return prepare
 
 
@@ -160,7 +192,9 @@ MATRIX = {
     ("GET", "/api/v1/organisations"): (plain("/api/v1/organisations"), [U, OK, OK, OK, OK, OK, F]),
     ("POST", "/api/v1/organisations"): (new_org, [U, F, F, F, F, C, F]),
     ("GET", "/api/v1/organisations/{organisation_id}"): (
-        lambda s: (f"/api/v1/organisations/{s.world.org_a.id}", {}), [U, OK, OK, OK, OK, OK, F]),
+        lambda s: (f"/api/v1/organisations/{s.world.org_a.id}", {}),
+        [U, OK, OK, OK, OK, OK, F],
+    ),
     ("GET", "/api/v1/users"): (plain("/api/v1/users"), [U, F, OK, F, F, OK, F]),
     ("POST", "/api/v1/users"): (new_user, [U, F, C, F, F, C, F]),
     ("GET", "/api/v1/users/{user_id}"): (user_path, [U, F, OK, F, F, OK, F]),
@@ -169,65 +203,108 @@ MATRIX = {
     ("GET", "/api/v1/participants"): (plain("/api/v1/participants"), [U, OK, OK, OK, F, F, F]),
     ("GET", "/api/v1/participants/{participant_id}"): (participant_path(), [U, OK, OK, N, F, F, F]),
     ("PATCH", "/api/v1/participants/{participant_id}"): (
-        participant_if_match("", {"residence_municipality": "Imola"}), [U, OK, OK, N, F, F, F]),
+        participant_if_match("", {"residence_municipality": "Imola"}),
+        [U, OK, OK, N, F, F, F],
+    ),
     ("POST", "/api/v1/participants/{participant_id}/close"): (
-        participant_if_match("/close", {"reason": "completed"}), [U, OK, OK, N, F, F, F]),
-    ("GET", "/api/v1/participants/{participant_id}/consents"): (
-        participant_path("/consents"), [U, OK, OK, N, F, F, F]),
+        participant_if_match("/close", {"reason": "completed"}),
+        [U, OK, OK, N, F, F, F],
+    ),
+    ("GET", "/api/v1/participants/{participant_id}/consents"): (participant_path("/consents"), [U, OK, OK, N, F, F, F]),
     ("POST", "/api/v1/participants/{participant_id}/consents"): (
-        lambda s: (participant_path("/consents")(s)[0], {"json": consent_body(s)}), [U, C, C, N, F, F, F]),
+        lambda s: (participant_path("/consents")(s)[0], {"json": consent_body(s)}),
+        [U, C, C, N, F, F, F],
+    ),
     ("POST", "/api/v1/participants/{participant_id}/consents/{consent_id}/withdraw"): (
-        with_consent, [U, OK, OK, N, F, F, F]),
+        with_consent,
+        [U, OK, OK, N, F, F, F],
+    ),
     ("GET", "/api/v1/participants/{participant_id}/access-log"): (
-        participant_path("/access-log"), [U, OK, OK, N, F, F, F]),
+        participant_path("/access-log"),
+        [U, OK, OK, N, F, F, F],
+    ),
     # Assessments and experience (issue 3)
-    ("POST", "/api/v1/participants/{participant_id}/language-assessments"): (sub("/language-assessments", LANGUAGE), CASE_C),
+    ("POST", "/api/v1/participants/{participant_id}/language-assessments"): (
+        sub("/language-assessments", LANGUAGE),
+        CASE_C,
+    ),
     ("GET", "/api/v1/participants/{participant_id}/language-assessments"): (sub("/language-assessments"), CASE),
     ("GET", "/api/v1/participants/{participant_id}/languages"): (sub("/languages"), CASE),
     ("POST", "/api/v1/participants/{participant_id}/digital-assessments"): (
-        sub("/digital-assessments", {"method": "counsellor_observation", "levels": {"1.1": 3}}), CASE_C),
+        sub("/digital-assessments", {"method": "counsellor_observation", "levels": {"1.1": 3}}),
+        CASE_C,
+    ),
     ("GET", "/api/v1/participants/{participant_id}/digital-assessments"): (sub("/digital-assessments"), CASE),
     ("GET", "/api/v1/participants/{participant_id}/digital"): (sub("/digital"), CASE),
     ("POST", "/api/v1/participants/{participant_id}/education"): (sub("/education", EDUCATION), CASE_C),
     ("GET", "/api/v1/participants/{participant_id}/education"): (sub("/education"), CASE),
     ("PATCH", "/api/v1/participants/{participant_id}/education/{item_id}"): (
-        sub_item("education", EDUCATION, {"recognition_status": "requested"}), CASE),
+        sub_item("education", EDUCATION, {"recognition_status": "requested"}),
+        CASE,
+    ),
     ("DELETE", "/api/v1/participants/{participant_id}/education/{item_id}"): (sub_item("education", EDUCATION), CASE_D),
     ("POST", "/api/v1/participants/{participant_id}/work-experience"): (sub("/work-experience", WORK), CASE_C),
     ("GET", "/api/v1/participants/{participant_id}/work-experience"): (sub("/work-experience"), CASE),
     ("PATCH", "/api/v1/participants/{participant_id}/work-experience/{item_id}"): (
-        sub_item("work-experience", WORK, {"employer": "Edilizia Rossi"}), CASE),
+        sub_item("work-experience", WORK, {"employer": "Edilizia Rossi"}),
+        CASE,
+    ),
     ("DELETE", "/api/v1/participants/{participant_id}/work-experience/{item_id}"): (
-        sub_item("work-experience", WORK), CASE_D),
+        sub_item("work-experience", WORK),
+        CASE_D,
+    ),
     ("POST", "/api/v1/participants/{participant_id}/skills"): (
-        sub("/skills", {"skill_uri": ESCO_S + "test-knife", "method": "self_declared"}), CASE_C),
+        sub("/skills", {"skill_uri": ESCO_S + "test-knife", "method": "self_declared"}),
+        CASE_C,
+    ),
     ("GET", "/api/v1/participants/{participant_id}/skills"): (sub("/skills"), CASE),
     ("GET", "/api/v1/participants/{participant_id}/skills-gap"): (
-        sub("/skills-gap", params={"occupation": ESCO_O + "test-cook"}), CASE),
+        sub("/skills-gap", params={"occupation": ESCO_O + "test-cook"}),
+        CASE,
+    ),
     ("GET", "/api/v1/participants/{participant_id}/literacy"): (sub("/literacy"), CASE),
     ("PUT", "/api/v1/participants/{participant_id}/literacy"): (sub("/literacy", {"laslliam_level": 2}), CASE),
     ("GET", "/api/v1/participants/{participant_id}/driving-licences"): (sub("/driving-licences"), CASE),
-    ("PUT", "/api/v1/participants/{participant_id}/driving-licences"): (sub("/driving-licences", {"licences": []}), CASE),
+    ("PUT", "/api/v1/participants/{participant_id}/driving-licences"): (
+        sub("/driving-licences", {"licences": []}),
+        CASE,
+    ),
     ("GET", "/api/v1/participants/{participant_id}/expectations"): (sub("/expectations"), CASE),
     ("PUT", "/api/v1/participants/{participant_id}/expectations"): (
-        sub("/expectations", {"work_goals": "Lavorare come cuoco"}), CASE),
+        sub("/expectations", {"work_goals": "Lavorare come cuoco"}),
+        CASE,
+    ),
     # Plans and referrals (issue 4)
     ("POST", "/api/v1/participants/{participant_id}/plans"): (sub("/plans", {}), CASE_C),
     ("GET", "/api/v1/participants/{participant_id}/plans"): (sub("/plans"), CASE),
     ("GET", "/api/v1/participants/{participant_id}/plans/{plan_id}"): (plan_route(), CASE),
     ("PATCH", "/api/v1/participants/{participant_id}/plans/{plan_id}"): (plan_route("", {"appraisal": "Buona"}), CASE),
     ("POST", "/api/v1/participants/{participant_id}/plans/{plan_id}/transitions"): (
-        plan_route("/transitions", {"action": "discontinue", "note": "Trasferita"}), CASE),
+        plan_route("/transitions", {"action": "discontinue", "note": "Trasferita"}),
+        CASE,
+    ),
     ("GET", "/api/v1/participants/{participant_id}/plans/{plan_id}/history"): (plan_route("/history"), CASE),
     ("POST", "/api/v1/participants/{participant_id}/plans/{plan_id}/steps"): (
-        plan_route("/steps", {"kind": "civic_orientation", "title": "Corso di educazione civica"}), CASE_C),
+        plan_route("/steps", {"kind": "civic_orientation", "title": "Corso di educazione civica"}),
+        CASE_C,
+    ),
     ("PATCH", "/api/v1/participants/{participant_id}/plans/{plan_id}/steps/{step_id}"): (
-        plan_route("/steps/{step}", {"due_date": "2027-01-31"}, with_step=True), CASE),
+        plan_route("/steps/{step}", {"due_date": "2027-01-31"}, with_step=True),
+        CASE,
+    ),
     ("POST", "/api/v1/participants/{participant_id}/plans/{plan_id}/steps/{step_id}/transitions"): (
-        plan_route("/steps/{step}/transitions", {"action": "start"}, with_step=True), CASE),
+        plan_route("/steps/{step}/transitions", {"action": "start"}, with_step=True),
+        CASE,
+    ),
     ("POST", "/api/v1/participants/{participant_id}/plans/{plan_id}/steps/{step_id}/referrals"): (
-        plan_route("/steps/{step}/referrals", lambda s: {"to_organisation_id": str(s.world.region.id)},
-                   with_step=True, consent_to=lambda s: s.world.region.id), CASE_C),
+        plan_route(
+            "/steps/{step}/referrals",
+            lambda s: {"to_organisation_id": str(s.world.region.id)},
+            with_step=True,
+            consent_to=lambda s: s.world.region.id,
+        ),
+        CASE_C,
+    ),
     ("GET", "/api/v1/referrals"): (plain("/api/v1/referrals"), [U, OK, OK, OK, F, F, F]),
     ("GET", "/api/v1/referrals/{referral_id}"): (referral(), CASE),
     ("POST", "/api/v1/referrals/{referral_id}/transitions"): (referral("/transitions", {"action": "withdraw"}), CASE),
@@ -237,7 +314,10 @@ MATRIX = {
     ("GET", "/api/v1/participants/{participant_id}/dossiers"): (sub("/dossiers"), CASE),
     ("GET", "/api/v1/dossiers"): (plain("/api/v1/dossiers"), [U, OK, OK, OK, F, F, OK]),
     ("GET", "/api/v1/dossiers/{dossier_id}"): (dossier(), [U, OK, OK, N, F, F, N]),
-    ("POST", "/api/v1/dossiers/{dossier_id}/revoke"): (dossier("/revoke", {"reason": "Errore"}), [U, OK, OK, N, F, F, N]),
+    ("POST", "/api/v1/dossiers/{dossier_id}/revoke"): (
+        dossier("/revoke", {"reason": "Errore"}),
+        [U, OK, OK, N, F, F, N],
+    ),
     # Reference data
     ("GET", "/api/v1/frameworks/cefr"): (plain("/api/v1/frameworks/cefr"), STAFF),
     ("GET", "/api/v1/frameworks/digcomp"): (plain("/api/v1/frameworks/digcomp"), STAFF),
@@ -246,7 +326,9 @@ MATRIX = {
     ("GET", "/api/v1/frameworks/language-certificates"): (plain("/api/v1/frameworks/language-certificates"), STAFF),
     ("GET", "/api/v1/esco/search"): (lambda s: ("/api/v1/esco/search", {"params": {"q": "cook"}}), STAFF),
     ("GET", "/api/v1/esco/concept"): (
-        lambda s: ("/api/v1/esco/concept", {"params": {"uri": ESCO_O + "test-cook"}}), STAFF),
+        lambda s: ("/api/v1/esco/concept", {"params": {"uri": ESCO_O + "test-cook"}}),
+        STAFF,
+    ),
 }
 NOT_API = PUBLIC  # public on purpose: keys, status lists and verification are for anyone
 
@@ -259,10 +341,15 @@ class Scenario:
         import_directory(db, FIXTURE)
         db.commit()
         self.client, self.world, self.created = client, world, []
-        self.h = {"anonymous": {}, "counsellor_a": auth(client, world.counsellor_a),
-                  "org_admin_a": auth(client, world.admin_a), "counsellor_b": auth(client, world.counsellor_b),
-                  "analyst": auth(client, world.analyst), "admin": auth(client, world.admin),
-                  "client": client_auth(client, world.api_client)}
+        self.h = {
+            "anonymous": {},
+            "counsellor_a": auth(client, world.counsellor_a),
+            "org_admin_a": auth(client, world.admin_a),
+            "counsellor_b": auth(client, world.counsellor_b),
+            "analyst": auth(client, world.analyst),
+            "admin": auth(client, world.admin),
+            "client": client_auth(client, world.api_client),
+        }
 
 
 def test_every_route_has_a_row(app):
@@ -294,5 +381,10 @@ def test_authorisation_matrix(client, world, db, route):
 
 
 def _user(world, role):
-    return {"counsellor_a": world.counsellor_a, "org_admin_a": world.admin_a,
-            "counsellor_b": world.counsellor_b, "analyst": world.analyst, "admin": world.admin}[role]
+    return {
+        "counsellor_a": world.counsellor_a,
+        "org_admin_a": world.admin_a,
+        "counsellor_b": world.counsellor_b,
+        "analyst": world.analyst,
+        "admin": world.admin,
+    }[role]

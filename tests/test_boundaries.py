@@ -43,8 +43,11 @@ def test_pure_core_imports_no_framework():
 
 
 def test_python_jose_only_in_the_token_wrappers():
-    users = {str(p.relative_to(SRC)) for p in SRC.rglob("*.py")
-             if any(n == "jose" or n.startswith("jose.") for n in _imports(p))}
+    users = {
+        str(p.relative_to(SRC))
+        for p in SRC.rglob("*.py")
+        if any(n == "jose" or n.startswith("jose.") for n in _imports(p))
+    }
     assert users and users <= JOSE_ALLOWED, users
 
 

@@ -15,28 +15,52 @@ from tests.factories import count_rows
 
 
 def run(settings, *args, stdin: str | None = None, keys_dir=None):
-    env = {**os.environ, "COMPETENZE_DATABASE_URL": settings.database_url,
-           "COMPETENZE_KEYS_DIR": str(keys_dir or settings.keys_dir)}
-    return subprocess.run([sys.executable, "-m", "competenze.cli", *args], input=stdin, capture_output=True,
-                           text=True, env=env, timeout=120)
+    env = {
+        **os.environ,
+        "COMPETENZE_DATABASE_URL": settings.database_url,
+        "COMPETENZE_KEYS_DIR": str(keys_dir or settings.keys_dir),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "competenze.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_operator_creates_org_user_and_client_then_they_sign_in(settings, client):
     org = run(settings, "orgs", "create", "--name", "Comune di Parma", "--kind", "municipality", "--province", "PR")
     assert org.returncode == 0, org.stderr
     org_id = org.stdout.strip()
-    user = run(settings, "users", "create", "--org", org_id, "--role", "counsellor", "--email", "Op@Parma.example",
-               "--password-stdin", stdin="a sensible passphrase\n")
+    user = run(
+        settings,
+        "users",
+        "create",
+        "--org",
+        org_id,
+        "--role",
+        "counsellor",
+        "--email",
+        "Op@Parma.example",
+        "--password-stdin",
+        stdin="a sensible passphrase\n",
+    )
     assert user.returncode == 0, user.stderr
-    token = client.post("/api/v1/auth/token", data={"grant_type": "password", "username": "op@parma.example",
-                                                    "password": "a sensible passphrase"})
+    token = client.post(
+        "/api/v1/auth/token",
+        data={"grant_type": "password", "username": "op@parma.example", "password": "a sensible passphrase"},
+    )
     assert token.status_code == 200
     created = run(settings, "clients", "create", "--org", org_id, "--scope", "dossiers:read")
     assert created.returncode == 0, created.stderr
     credentials = json.loads(created.stdout)
     assert credentials["scopes"] == ["dossiers:read"] and credentials["organisation_id"] == org_id
-    token = client.post("/api/v1/auth/token", data={"grant_type": "client_credentials", **{
-        k: credentials[k] for k in ("client_id", "client_secret")}})
+    token = client.post(
+        "/api/v1/auth/token",
+        data={"grant_type": "client_credentials", **{k: credentials[k] for k in ("client_id", "client_secret")}},
+    )
     assert token.status_code == 200
 
 
@@ -44,8 +68,19 @@ def test_cli_errors_are_one_clear_line(settings):
     weak = run(settings, "orgs", "create", "--name", "X", "--kind", "galaxy")
     assert weak.returncode == 2 and "invalid choice" in weak.stderr
     org_id = run(settings, "orgs", "create", "--name", "Comune di Carpi", "--kind", "municipality").stdout.strip()
-    common = run(settings, "users", "create", "--org", org_id, "--role", "counsellor", "--email", "a@carpi.example",
-                 "--password-stdin", stdin="password123\n")
+    common = run(
+        settings,
+        "users",
+        "create",
+        "--org",
+        org_id,
+        "--role",
+        "counsellor",
+        "--email",
+        "a@carpi.example",
+        "--password-stdin",
+        stdin="password123\n",
+    )
     assert common.returncode == 2 and "most common" in common.stderr and "Traceback" not in common.stderr
     scope = run(settings, "clients", "create", "--org", org_id, "--scope", "everything")
     assert scope.returncode == 2 and "dossiers:read" in scope.stderr
@@ -100,8 +135,10 @@ def test_demo_is_idempotent_and_prints_credentials_as_json(settings, engine, tmp
     # The printed credentials work, and see the organisation's participants.
     counsellor = next(u for u in data["users"] if u["email"].startswith("counsellor.bologna"))
     with TestClient(create_app(settings)) as client:
-        token = client.post("/api/v1/auth/token", data={"grant_type": "password", "username": counsellor["email"],
-                                                        "password": counsellor["password"]}).json()
+        token = client.post(
+            "/api/v1/auth/token",
+            data={"grant_type": "password", "username": counsellor["email"], "password": counsellor["password"]},
+        ).json()
         listed = client.get("/api/v1/participants", headers={"Authorization": f"Bearer {token['access_token']}"})
         assert len(listed.json()["items"]) == 6
     assert "intact" in run(settings, "audit", "verify").stdout
@@ -123,7 +160,10 @@ def test_demo_has_competences_of_every_kind_and_plans_and_referrals_in_every_sta
             assert covered == 20, model.__tablename__
         methods = set(session.exec(select(LanguageAssessment.method)).all())
         assert methods == {"self_declared", "counsellor_observation", "placement_test", "certificate"}
-        assert set(session.exec(select(DigitalAssessment.method)).all()) >= {"self_assessment", "counsellor_observation"}
+        assert set(session.exec(select(DigitalAssessment.method)).all()) >= {
+            "self_assessment",
+            "counsellor_observation",
+        }
         assert set(session.exec(select(TransitionPlan.status)).all()) == set(PlanStatus)
         referrals = session.exec(select(Referral)).all()
         assert {r.status for r in referrals} == set(ReferralStatus)
@@ -135,5 +175,3 @@ def test_migrate_and_openapi_export(settings, tmp_path):
     out = tmp_path / "openapi.json"
     assert run(settings, "openapi", "export", "--output", str(out)).returncode == 0
     assert json.loads(out.read_text())["info"]["title"] == "competenze"
-
-

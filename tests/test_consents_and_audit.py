@@ -18,8 +18,11 @@ BASE = "/api/v1/participants"
 
 
 def _consent(client, headers, participant_id, org_id, purpose="dossier_sharing"):
-    return client.post(f"{BASE}/{participant_id}/consents", headers=headers, json={
-        "purpose": purpose, "recipient_organisation_id": str(org_id), "method": "paper"})
+    return client.post(
+        f"{BASE}/{participant_id}/consents",
+        headers=headers,
+        json={"purpose": purpose, "recipient_organisation_id": str(org_id), "method": "paper"},
+    )
 
 
 def test_give_list_and_withdraw_consent(client, world):
@@ -44,16 +47,32 @@ def test_consent_validation(client, world):
     p = create_participant(client, headers)
     own = _consent(client, headers, p["id"], world.org_a.id)
     assert own.status_code == 422 and "recipient_organisation_id" in own.json()["detail"]
-    unknown = client.post(f"{BASE}/{p['id']}/consents", headers=headers, json={
-        "purpose": "dossier_sharing", "recipient_organisation_id": "00000000-0000-0000-0000-000000000000",
-        "method": "paper"})
+    unknown = client.post(
+        f"{BASE}/{p['id']}/consents",
+        headers=headers,
+        json={
+            "purpose": "dossier_sharing",
+            "recipient_organisation_id": "00000000-0000-0000-0000-000000000000",
+            "method": "paper",
+        },
+    )
     assert unknown.status_code == 422
-    future = client.post(f"{BASE}/{p['id']}/consents", headers=headers, json={
-        "purpose": "referral", "recipient_organisation_id": str(world.org_b.id), "method": "in_person",
-        "given_at": "2099-01-01T00:00:00Z"})
+    future = client.post(
+        f"{BASE}/{p['id']}/consents",
+        headers=headers,
+        json={
+            "purpose": "referral",
+            "recipient_organisation_id": str(world.org_b.id),
+            "method": "in_person",
+            "given_at": "2099-01-01T00:00:00Z",
+        },
+    )
     assert future.status_code == 422 and "future" in future.json()["detail"]
-    bad_purpose = client.post(f"{BASE}/{p['id']}/consents", headers=headers, json={
-        "purpose": "marketing", "recipient_organisation_id": str(world.org_b.id), "method": "paper"})
+    bad_purpose = client.post(
+        f"{BASE}/{p['id']}/consents",
+        headers=headers,
+        json={"purpose": "marketing", "recipient_organisation_id": str(world.org_b.id), "method": "paper"},
+    )
     assert bad_purpose.status_code == 422
 
 
@@ -64,24 +83,44 @@ def test_every_access_is_audited_in_the_same_transaction(client, world, engine):
     client.patch(f"{BASE}/{p['id']}", json={"residence_municipality": "Imola"}, headers={**headers, "If-Match": etag})
     client.get(BASE, headers=headers)
     with Session(engine) as session:
-        events = session.exec(select(AuditEvent).where(col(AuditEvent.participant_id) == uuid.UUID(p["id"]))
-                              .order_by(col(AuditEvent.seq))).all()
-    assert [e.action for e in events] == ["participant.create", "participant.read", "participant.update",
-                                          "participant.list"]
-    assert all(e.actor_id == str(world.counsellor_a.id) and e.organisation_id == world.org_a.id
-               and e.purpose == "case_management" and len(e.request_id) >= 8 for e in events)
+        events = session.exec(
+            select(AuditEvent).where(col(AuditEvent.participant_id) == uuid.UUID(p["id"])).order_by(col(AuditEvent.seq))
+        ).all()
+    assert [e.action for e in events] == [
+        "participant.create",
+        "participant.read",
+        "participant.update",
+        "participant.list",
+    ]
+    assert all(
+        e.actor_id == str(world.counsellor_a.id)
+        and e.organisation_id == world.org_a.id
+        and e.purpose == "case_management"
+        and len(e.request_id) >= 8
+        for e in events
+    )
     # A request that fails writes no audit row (one transaction).
     before = count_rows(engine, AuditEvent)
-    stale = client.patch(f"{BASE}/{p['id']}", json={"residence_municipality": "X"},
-                         headers={**headers, "If-Match": etag})
+    stale = client.patch(
+        f"{BASE}/{p['id']}", json={"residence_municipality": "X"}, headers={**headers, "If-Match": etag}
+    )
     assert stale.status_code == 412
     assert count_rows(engine, AuditEvent) == before
 
 
 def test_request_id_links_response_and_audit_event(client, world, engine):
     headers = {**auth(client, world.counsellor_a), "X-Request-ID": "support-ticket-12345"}
-    response = client.post(BASE, json={"given_names": "A", "family_name": "B", "birth_date": "1990-01-01",
-                                       "sex": "male", "country_of_birth": "AL"}, headers=headers)
+    response = client.post(
+        BASE,
+        json={
+            "given_names": "A",
+            "family_name": "B",
+            "birth_date": "1990-01-01",
+            "sex": "male",
+            "country_of_birth": "AL",
+        },
+        headers=headers,
+    )
     assert response.headers["x-request-id"] == "support-ticket-12345"
     assert count_rows(engine, AuditEvent, col(AuditEvent.request_id) == "support-ticket-12345") == 1
 
@@ -94,20 +133,26 @@ def test_access_log_shows_date_organisation_and_purpose(client, world):
     assert log.status_code == 200
     items = log.json()["items"]
     assert [(i["action"], i["purpose"]) for i in items] == [
-        ("participant.read", "supervision"), ("participant.create", "case_management")]
+        ("participant.read", "supervision"),
+        ("participant.create", "case_management"),
+    ]
     assert all(i["organisation_name"] == "Comune A" and i["occurred_at"].endswith("Z") for i in items)
     assert "actor_id" not in items[0]
     page = client.get(f"{BASE}/{p['id']}/access-log", params={"limit": 1}, headers=headers).json()
     assert len(page["items"]) == 1 and page["next_cursor"]
-    rest = client.get(f"{BASE}/{p['id']}/access-log", params={"limit": 5, "cursor": page["next_cursor"]},
-                      headers=headers).json()
+    rest = client.get(
+        f"{BASE}/{p['id']}/access-log", params={"limit": 5, "cursor": page["next_cursor"]}, headers=headers
+    ).json()
     assert rest["items"][0]["action"] != page["items"][0]["action"] or len(rest["items"]) >= 1
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_event SET purpose = 'statistics'",
-    "DELETE FROM audit_event",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_event SET purpose = 'statistics'",
+        "DELETE FROM audit_event",
+    ],
+)
 def test_audit_table_is_append_only_in_the_database(client, world, engine, statement):
     create_participant(client, auth(client, world.counsellor_a))
     with pytest.raises(DBAPIError, match="append-only"):
@@ -119,9 +164,18 @@ def test_audit_table_is_append_only_in_the_database(client, world, engine, state
 def test_a_page_of_events_chains_exactly_as_events_one_by_one():
     # The dossier list appends one event per participant in one go; `audit verify` checks
     # them with event_hash one at a time, so both must agree byte for byte.
-    fields = {"occurred_at": "2026-11-25T10:00:00+00:00", "actor_type": "client", "actor_id": "c", "organisation_id": None,
-              "action": "dossier.list", "object_type": "dossier", "object_id": None, "participant_id": None,
-              "purpose": "dossier_sharing", "request_id": "r" * 32}
+    fields = {
+        "occurred_at": "2026-11-25T10:00:00+00:00",
+        "actor_type": "client",
+        "actor_id": "c",
+        "organisation_id": None,
+        "action": "dossier.list",
+        "object_type": "dossier",
+        "object_id": None,
+        "participant_id": None,
+        "purpose": "dossier_sharing",
+        "request_id": "r" * 32,
+    }
     participants = [uuid.uuid4() for _ in range(5)]
     prev = "0" * 64
     for participant, (link, digest) in zip(participants, chained(prev, fields, participants)):
@@ -150,8 +204,12 @@ def test_tampering_is_detected_at_the_first_altered_row(client, world, engine, s
         conn.execute(text("UPDATE audit_event SET purpose = 'statistics' WHERE seq = :seq"), {"seq": second})
         if engine.dialect.name == "postgresql":
             conn.execute(text("ALTER TABLE audit_event ENABLE TRIGGER audit_event_no_change"))
-    result = subprocess.run([sys.executable, "-m", "competenze.cli", "audit", "verify"], capture_output=True,
-                            text=True, env=_cli_env(settings))
+    result = subprocess.run(
+        [sys.executable, "-m", "competenze.cli", "audit", "verify"],
+        capture_output=True,
+        text=True,
+        env=_cli_env(settings),
+    )
     assert result.returncode == 1
     assert f"BROKEN at event {second}" in result.stdout and "altered" in result.stdout
 
@@ -159,5 +217,8 @@ def test_tampering_is_detected_at_the_first_altered_row(client, world, engine, s
 def _cli_env(settings):
     import os
 
-    return {**os.environ, "COMPETENZE_DATABASE_URL": settings.database_url,
-            "COMPETENZE_KEYS_DIR": str(settings.keys_dir)}
+    return {
+        **os.environ,
+        "COMPETENZE_DATABASE_URL": settings.database_url,
+        "COMPETENZE_KEYS_DIR": str(settings.keys_dir),
+    }

@@ -30,25 +30,70 @@ def case(client, world, db):
     import_directory(db, FIXTURE)
     db.commit()
     h = auth(client, world.counsellor_a)
-    p = create_participant(client, h, permit_type="Permesso per motivi familiari", support_needs="Segreto: figli piccoli")
+    p = create_participant(
+        client, h, permit_type="Permesso per motivi familiari", support_needs="Segreto: figli piccoli"
+    )
     base = f"/api/v1/participants/{p['id']}"
-    posts = [("language-assessments", {"language": "ar", "method": "self_declared", "mother_tongue": True}),
-             ("language-assessments", {"language": "it", "method": "certificate", "certificate": {
-                 "type": "CILS", "exam": "CILS A2 Integrazione in Italia", "level": "A2", "date": "2026-06-10"}}),
-             ("language-assessments", {"language": "fr", "method": "self_declared", "levels": {"reading": "B2", "mediation": "B1"}}),
-             ("digital-assessments", {"method": "counsellor_observation", "levels": {"1.1": 3, "2.1": 4, "4.1": 2}}),
-             ("education", {"isced_level": 6, "eqf_level": 6, "title": "Licence en droit", "institution": "Université Mohammed V",
-                            "country": "MA", "start_year": 2006, "end_year": 2009, "documents": "partial",
-                            "recognition_status": "requested"}),
-             ("work-experience", {"occupation_uri": O + "test-cook", "employer": "Riad & Co", "country": "MA",
-                                  "started_on": "2012-04-01", "ended_on": "2016-08-31", "arrangement": "informal"}),
-             ("skills", {"skill_uri": S + "test-knife", "method": "counsellor_observation"})]
+    posts = [
+        ("language-assessments", {"language": "ar", "method": "self_declared", "mother_tongue": True}),
+        (
+            "language-assessments",
+            {
+                "language": "it",
+                "method": "certificate",
+                "certificate": {
+                    "type": "CILS",
+                    "exam": "CILS A2 Integrazione in Italia",
+                    "level": "A2",
+                    "date": "2026-06-10",
+                },
+            },
+        ),
+        (
+            "language-assessments",
+            {"language": "fr", "method": "self_declared", "levels": {"reading": "B2", "mediation": "B1"}},
+        ),
+        ("digital-assessments", {"method": "counsellor_observation", "levels": {"1.1": 3, "2.1": 4, "4.1": 2}}),
+        (
+            "education",
+            {
+                "isced_level": 6,
+                "eqf_level": 6,
+                "title": "Licence en droit",
+                "institution": "Université Mohammed V",
+                "country": "MA",
+                "start_year": 2006,
+                "end_year": 2009,
+                "documents": "partial",
+                "recognition_status": "requested",
+            },
+        ),
+        (
+            "work-experience",
+            {
+                "occupation_uri": O + "test-cook",
+                "employer": "Riad & Co",
+                "country": "MA",
+                "started_on": "2012-04-01",
+                "ended_on": "2016-08-31",
+                "arrangement": "informal",
+            },
+        ),
+        ("skills", {"skill_uri": S + "test-knife", "method": "counsellor_observation"}),
+    ]
     for path, body in posts:
         assert client.post(f"{base}/{path}", headers=h, json=body).status_code == 201, (path, body)
     client.put(f"{base}/driving-licences", headers=h, json={"licences": [{"category": "B", "country": "MA"}]})
     cpi = make_org(db, "Centro per l'Impiego di Test", kind="cpi")
-    return {"client": client, "h": h, "base": base, "participant": p, "cpi": cpi, "cpi_client": make_client(db, cpi),
-            "other_client": make_client(db, world.org_b)}
+    return {
+        "client": client,
+        "h": h,
+        "base": base,
+        "participant": p,
+        "cpi": cpi,
+        "cpi_client": make_client(db, cpi),
+        "other_client": make_client(db, world.org_b),
+    }
 
 
 def path_of(url: str) -> str:
@@ -143,7 +188,10 @@ def test_revocation_sets_the_bit_and_verification_says_revoked(case):
     assert signed_list.headers["content-type"].startswith("application/vc+jwt")
     listed = jws.deserialize_compact(signed_list.text, jwks_keyset(client), algorithms=["ES256"])
     assert json.loads(listed.payload)["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
-    assert client.post(f"/api/v1/dossiers/{dossier['id']}/revoke", headers=case["h"], json={"reason": "x"}).status_code == 409
+    assert (
+        client.post(f"/api/v1/dossiers/{dossier['id']}/revoke", headers=case["h"], json={"reason": "x"}).status_code
+        == 409
+    )
 
 
 def test_a_new_version_supersedes_the_previous_one(case):
@@ -154,12 +202,16 @@ def test_a_new_version_supersedes_the_previous_one(case):
     assert second["version"] == 2 and issue(case, "public")["version"] == 1  # versions count per profile
     verdict = client.post("/api/v1/verify", json={"token": old_token}).json()
     assert verdict["verdict"] == "superseded" and verdict["superseded_by_version"] == 2
-    message = next(e for e in json.loads(get(case, first["id"]).content)["credentialStatus"]
-                   if e["statusPurpose"] == "message")
+    message = next(
+        e for e in json.loads(get(case, first["id"]).content)["credentialStatus"] if e["statusPurpose"] == "message"
+    )
     assert _status_bit(client, message) is True
     history = client.get(f"{case['base']}/dossiers", headers=case["h"]).json()
     assert [(d["profile"], d["version"], d["status"]) for d in history] == [
-        ("cpi", 2, "valid"), ("cpi", 1, "superseded"), ("public", 1, "valid")]
+        ("cpi", 2, "valid"),
+        ("cpi", 1, "superseded"),
+        ("public", 1, "valid"),
+    ]
 
 
 def test_a_dossier_that_is_not_in_force_shows_who_and_when_but_no_content(case):
@@ -174,7 +226,10 @@ def test_a_dossier_that_is_not_in_force_shows_who_and_when_but_no_content(case):
     assert superseded["verdict"] == "superseded" and superseded["superseded_by_version"] == 2
     assert superseded["credential"] is None
     assert (superseded["holder"], superseded["issued_by"], superseded["issued_at"]) == (
-        "Amina El Idrissi", "Comune A", valid["issued_at"])
+        "Amina El Idrissi",
+        "Comune A",
+        valid["issued_at"],
+    )
     client.post(f"/api/v1/dossiers/{second['id']}/revoke", headers=case["h"], json={"reason": "Dati errati"})
     revoked = client.post("/api/v1/verify", json={"token": get(case, second["id"], "application/vc+jwt").text}).json()
     assert revoked["verdict"] == "revoked" and revoked["credential"] is None and revoked["holder"] == "Amina El Idrissi"
@@ -205,15 +260,20 @@ def test_idempotent_issuance_creates_one_version(case, engine):
 
 
 def _share(case, org):
-    consent = case["client"].post(f"{case['base']}/consents", headers=case["h"], json={
-        "purpose": "dossier_sharing", "recipient_organisation_id": str(org.id), "method": "paper"})
+    consent = case["client"].post(
+        f"{case['base']}/consents",
+        headers=case["h"],
+        json={"purpose": "dossier_sharing", "recipient_organisation_id": str(org.id), "method": "paper"},
+    )
     assert consent.status_code == 201
     return consent.json()["id"]
 
 
 def client_headers(client, api_client):
-    token = client.post("/api/v1/auth/token", data={"grant_type": "client_credentials",
-                                                    "client_id": api_client.client_id, "client_secret": CLIENT_SECRET})
+    token = client.post(
+        "/api/v1/auth/token",
+        data={"grant_type": "client_credentials", "client_id": api_client.client_id, "client_secret": CLIENT_SECRET},
+    )
     return {"Authorization": f"Bearer {token.json()['access_token']}"}
 
 
@@ -229,9 +289,14 @@ def test_a_cpi_client_pulls_what_was_shared_in_every_format_until_consent_is_wit
     assert [i["id"] for i in items] == [dossier["id"]]  # an employment centre gets the cpi profile only
     assert items[0]["verification_url"] is None
     assert get(case, public["id"], headers=ch).status_code == 404
-    for accept, kind in (("application/json", "application/json"), ("application/vc+jwt", "application/vc+jwt"),
-                         ("application/xml", "application/xml"), ("application/pdf", "application/pdf"),
-                         ("*/*", "application/json"), ("text/html;q=0.9, application/pdf", "application/pdf")):
+    for accept, kind in (
+        ("application/json", "application/json"),
+        ("application/vc+jwt", "application/vc+jwt"),
+        ("application/xml", "application/xml"),
+        ("application/pdf", "application/pdf"),
+        ("*/*", "application/json"),
+        ("text/html;q=0.9, application/pdf", "application/pdf"),
+    ):
         response = get(case, dossier["id"], accept, headers=ch)
         assert response.status_code == 200 and response.headers["content-type"].startswith(kind), accept
     assert get(case, dossier["id"], "text/plain", headers=ch).status_code == 406
@@ -242,14 +307,17 @@ def test_a_cpi_client_pulls_what_was_shared_in_every_format_until_consent_is_wit
     assert pdf.headers["etag"] != first.headers["etag"]
     # Rendered anew on each pull, a PDF's bytes may differ: its validator is weak, and works.
     assert pdf.headers["etag"].startswith('W/"')
-    assert get(case, dossier["id"], "application/pdf", headers={**ch, "If-None-Match": pdf.headers["etag"]}
-               ).status_code == 304
+    assert (
+        get(case, dossier["id"], "application/pdf", headers={**ch, "If-None-Match": pdf.headers["etag"]}).status_code
+        == 304
+    )
     # Another organisation's client sees nothing of it.
     assert get(case, dossier["id"], headers=client_headers(client, case["other_client"])).status_code == 404
     log = client.get(f"{case['base']}/access-log", headers=case["h"]).json()["items"]
     pulls = [e for e in log if e["action"].startswith("dossier.pull")]
-    assert pulls and all(e["organisation_name"] == "Centro per l'Impiego di Test" and e["purpose"] == "dossier_sharing"
-                         for e in pulls)
+    assert pulls and all(
+        e["organisation_name"] == "Centro per l'Impiego di Test" and e["purpose"] == "dossier_sharing" for e in pulls
+    )
     assert client.post(f"{case['base']}/consents/{consent_id}/withdraw", headers=case["h"]).status_code == 200
     assert get(case, dossier["id"], headers=ch).status_code == 404
     assert client.get("/api/v1/dossiers", headers=ch).json()["items"] == []
@@ -259,8 +327,11 @@ def test_a_pull_checks_its_parameters_after_the_token_and_honours_locale_and_lan
     client, dossier = case["client"], issue(case)
     url = f"/api/v1/dossiers/{dossier['id']}"
     assert client.get("/api/v1/dossiers/not-a-uuid").status_code == 401  # no token: nothing else is said
-    for path, params, field in (("/api/v1/dossiers/not-a-uuid", {}, "path.dossier_id"),
-                                (url, {"locale": "fr"}, "query.locale"), (url, {"lang": "xx"}, "query.lang")):
+    for path, params, field in (
+        ("/api/v1/dossiers/not-a-uuid", {}, "path.dossier_id"),
+        (url, {"locale": "fr"}, "query.locale"),
+        (url, {"lang": "xx"}, "query.lang"),
+    ):
         answer = client.get(path, params=params, headers={**case["h"], "Accept": "application/xml"})
         assert answer.status_code == 422 and answer.headers["content-type"] == "application/problem+json", answer.text
         assert answer.json()["errors"][0]["field"] == field
@@ -268,8 +339,10 @@ def test_a_pull_checks_its_parameters_after_the_token_and_honours_locale_and_lan
     english = client.get(url, params={"locale": "en"}, headers={**case["h"], "Accept": "application/xml"})
     assert b'locale="it"' in italian.content and b'locale="en"' in english.content
     assert italian.headers["etag"] != english.headers["etag"]
-    pdfs = [client.get(url, params=params, headers={**case["h"], "Accept": "application/pdf"})
-            for params in ({}, {"lang": "uk"}, {"lang": "UK"})]
+    pdfs = [
+        client.get(url, params=params, headers={**case["h"], "Accept": "application/pdf"})
+        for params in ({}, {"lang": "uk"}, {"lang": "UK"})
+    ]
     assert pdfs[0].headers["etag"] != pdfs[1].headers["etag"] == pdfs[2].headers["etag"]  # codes are case-blind
     assert catalogue()["labels"]["section_languages"]["uk"] in text_of(pdfs[1].content)
 
@@ -299,20 +372,26 @@ def test_a_pull_and_a_list_page_read_only_what_they_serve_however_many_share(cas
     from competenze.auth.principals import Principal
     from competenze.dossiers import service
 
-    principal = (Principal(kind="client", id=case["cpi_client"].id, organisation_id=case["cpi"].id,
-                           scopes=frozenset({"dossiers:read"})) if kind == "cpi client" else
-                 Principal(kind="user", id=world.counsellor_a.id, organisation_id=world.org_a.id, role="counsellor"))
+    principal = (
+        Principal(
+            kind="client", id=case["cpi_client"].id, organisation_id=case["cpi"].id, scopes=frozenset({"dossiers:read"})
+        )
+        if kind == "cpi client"
+        else Principal(kind="user", id=world.counsellor_a.id, organisation_id=world.org_a.id, role="counsellor")
+    )
     changed, some_id = datetime(2026, 11, 1, tzinfo=UTC), uuid.UUID(case["participant"]["id"])
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             connection.execute(text("SET LOCAL enable_seqscan = off"))
             connection.execute(text("SET LOCAL enable_sort = off"))
         viewer = service._viewer(connection, principal)
-        plans = {"pull": service._pull_query(False, viewer).plan(connection, dossier_id=some_id),
-                 "first page": service._list_query(viewer, False, False).plan(connection, limit=51),
-                 "later page": service._list_query(viewer, True, True).plan(
-                     connection, since=changed - timedelta(days=30), changed=changed, last=some_id,
-                     limit=51)}
+        plans = {
+            "pull": service._pull_query(False, viewer).plan(connection, dossier_id=some_id),
+            "first page": service._list_query(viewer, False, False).plan(connection, limit=51),
+            "later page": service._list_query(viewer, True, True).plan(
+                connection, since=changed - timedelta(days=30), changed=changed, last=some_id, limit=51
+            ),
+        }
     for name, plan in plans.items():
         if engine.dialect.name == "sqlite":
             assert "LIST SUBQUERY" not in plan and "TEMP B-TREE" not in plan, (name, plan)
@@ -323,10 +402,20 @@ def test_a_pull_and_a_list_page_read_only_what_they_serve_however_many_share(cas
             assert "Seq Scan" not in plan and "Sort" not in plan, (name, plan)
 
 
-@pytest.mark.parametrize("params", [
-    {"updated_since": "0.5"}, {"updated_since": "2026-11-25T10:00:00"}, {"updated_since": "0001-01-01T00:00:00+01:00"},
-    {"cursor": base64.urlsafe_b64encode(b'["2026-01-01T00:00:00","00000000-0000-0000-0000-000000000000"]').decode()},
-    {"cursor": base64.urlsafe_b64encode(b'["yesterday","00000000-0000-0000-0000-000000000000"]').decode()}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"updated_since": "0.5"},
+        {"updated_since": "2026-11-25T10:00:00"},
+        {"updated_since": "0001-01-01T00:00:00+01:00"},
+        {
+            "cursor": base64.urlsafe_b64encode(
+                b'["2026-01-01T00:00:00","00000000-0000-0000-0000-000000000000"]'
+            ).decode()
+        },
+        {"cursor": base64.urlsafe_b64encode(b'["yesterday","00000000-0000-0000-0000-000000000000"]').decode()},
+    ],
+)
 def test_list_refuses_unclear_times_with_a_422_naming_the_field(case, params):
     answer = case["client"].get("/api/v1/dossiers", params=params, headers=case["h"])
     assert answer.status_code == 422, answer.text
@@ -349,10 +438,18 @@ def test_verdicts_for_every_kind_of_bad_token(case, app):
     token = get(case, dossier["id"], "application/vc+jwt").text
     head, payload, signature = token.split(".")
     attacker = ECKey.generate_key("P-256")
-    forged = jws.serialize_compact({"alg": "ES256", "typ": "vc+jwt", "kid": "not-ours"},
-                                   base64.urlsafe_b64decode(payload + "=="), attacker, algorithms=["ES256"])
-    ours_kid = jws.serialize_compact({"alg": "ES256", "typ": "vc+jwt", "kid": dossier["kid"]},
-                                     base64.urlsafe_b64decode(payload + "=="), attacker, algorithms=["ES256"])
+    forged = jws.serialize_compact(
+        {"alg": "ES256", "typ": "vc+jwt", "kid": "not-ours"},
+        base64.urlsafe_b64decode(payload + "=="),
+        attacker,
+        algorithms=["ES256"],
+    )
+    ours_kid = jws.serialize_compact(
+        {"alg": "ES256", "typ": "vc+jwt", "kid": dossier["kid"]},
+        base64.urlsafe_b64decode(payload + "=="),
+        attacker,
+        algorithms=["ES256"],
+    )
     cases = {"valid": token, "malformed": "not a token", "unknown_key": forged, "bad_signature": ours_kid}
     for expected, candidate in cases.items():
         verdict = client.post("/api/v1/verify", json={"token": candidate}).json()

@@ -1,6 +1,5 @@
 """Problem+json everywhere, request body caps, database outage, health checks, HTML errors."""
 
-
 from competenze.config import Settings
 from competenze.main import create_app
 from competenze.participants.models import Participant
@@ -65,11 +64,13 @@ def test_database_outage_is_503_problem_and_readyz_says_so(keys_dir, tmp_path):
 
     # A PostgreSQL URL where nothing listens: the app starts (the database may come later)
     # and every request that needs it answers 503 with Retry-After, not a stack trace.
-    settings = Settings(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1",
-                        keys_dir=keys_dir)
+    settings = Settings(
+        database_url="postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1", keys_dir=keys_dir
+    )
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-        token = client.post("/api/v1/auth/token", data={"grant_type": "password", "username": "a@b.it",
-                                                        "password": "whatever-password"})
+        token = client.post(
+            "/api/v1/auth/token", data={"grant_type": "password", "username": "a@b.it", "password": "whatever-password"}
+        )
         assert token.status_code == 503
         assert token.headers["content-type"] == "application/problem+json"
         assert token.headers["retry-after"] == "5"
@@ -96,29 +97,34 @@ def test_security_headers_and_request_id_on_every_response(client):
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-frame-options"] == "DENY"
     assert len(response.headers["x-request-id"]) >= 8
-    assert client.get("/healthz", headers={"X-Request-ID": "bad id with spaces"}).headers["x-request-id"] != \
-        "bad id with spaces"
+    assert (
+        client.get("/healthz", headers={"X-Request-ID": "bad id with spaces"}).headers["x-request-id"]
+        != "bad id with spaces"
+    )
 
 
 def test_html_error_page_escapes_text(client):
     # Detail strings are not user input today, but the template must autoescape regardless.
     from competenze.web.templating import environment
 
-    html = environment().get_template("errors/error.html").render(status=400, title="<b>x</b>",
-                                                                   detail="<script>", request_id=None)
+    html = (
+        environment()
+        .get_template("errors/error.html")
+        .render(status=400, title="<b>x</b>", detail="<script>", request_id=None)
+    )
     assert "<script>" not in html and "&lt;script&gt;" in html
-
-
 
 
 def test_query_parameters_a_route_does_not_read_are_a_422_naming_them(client, world):
     h = auth(client, world.counsellor_a)
     participant = client.post("/api/v1/participants", json=participant_body(), headers=h).json()
     dossier = client.post(f"/api/v1/participants/{participant['id']}/dossiers", headers=h, json={"profile": "public"})
-    typos = [("/api/v1/participants", {"statuss": "active"}, "query.statuss"),
-             ("/api/v1/dossiers", {"updated_sinse": "2026-01-01T00:00:00Z"}, "query.updated_sinse"),
-             (f"/api/v1/dossiers/{dossier.json()['id']}", {"lng": "ar"}, "query.lng"),
-             (f"/api/v1/participants/{participant['id']}/access-log", {"limit": "5", "page": "2"}, "query.page")]
+    typos = [
+        ("/api/v1/participants", {"statuss": "active"}, "query.statuss"),
+        ("/api/v1/dossiers", {"updated_sinse": "2026-01-01T00:00:00Z"}, "query.updated_sinse"),
+        (f"/api/v1/dossiers/{dossier.json()['id']}", {"lng": "ar"}, "query.lng"),
+        (f"/api/v1/participants/{participant['id']}/access-log", {"limit": "5", "page": "2"}, "query.page"),
+    ]
     for path, params, field in typos:
         assert client.get(path, headers=h).status_code == 200, path
         response = client.get(path, params=params, headers=h)
@@ -149,7 +155,9 @@ def test_the_schema_says_what_the_server_enforces(client, world):
     # What the schema requires is still answered with 428 and a message, not a generic 422.
     h = auth(client, world.counsellor_a)
     participant = client.post("/api/v1/participants", json=participant_body(), headers=h).json()
-    refused = client.patch(f"/api/v1/participants/{participant['id']}", json={"residence_municipality": "Imola"}, headers=h)
+    refused = client.patch(
+        f"/api/v1/participants/{participant['id']}", json={"residence_municipality": "Imola"}, headers=h
+    )
     assert refused.status_code == 428 and "If-Match" in refused.json()["detail"]
     for grant in ("implicit", "PASSWORD", "urn:ietf:params:oauth:grant-type:jwt-bearer"):
         unsupported = client.post("/api/v1/auth/token", data={"grant_type": grant})

@@ -16,8 +16,10 @@ O, S = "http://data.europa.eu/esco/occupation/", "http://data.europa.eu/esco/ski
 
 
 def _counts(db) -> dict[str, int]:
-    return {m.__tablename__: db.exec(select(func.count()).select_from(m)).one()
-            for m in (EscoConcept, EscoLabel, EscoTerm, EscoRelation)}
+    return {
+        m.__tablename__: db.exec(select(func.count()).select_from(m)).one()
+        for m in (EscoConcept, EscoLabel, EscoTerm, EscoRelation)
+    }
 
 
 @pytest.fixture
@@ -32,11 +34,19 @@ def test_import_reads_every_language_multiline_labels_and_quotes(db, catalogue):
     assert (catalogue.occupations, catalogue.skills) == (3, 5)
     # The relation to a skill missing from the files is skipped, the others kept.
     assert catalogue.relations == 7 and catalogue.skipped == 1
-    alt = set(db.exec(select(EscoLabel.label).where(EscoLabel.concept_uri == O + "test-care",
-                                                    EscoLabel.lang == "it", EscoLabel.kind == "alt")).all())
+    alt = set(
+        db.exec(
+            select(EscoLabel.label).where(
+                EscoLabel.concept_uri == O + "test-care", EscoLabel.lang == "it", EscoLabel.kind == "alt"
+            )
+        ).all()
+    )
     assert alt == {"badante", "operatore socio-sanitario domiciliare"}
-    description = db.exec(select(EscoLabel.description).where(
-        EscoLabel.concept_uri == O + "test-cook", EscoLabel.lang == "en", EscoLabel.kind == "preferred")).one()
+    description = db.exec(
+        select(EscoLabel.description).where(
+            EscoLabel.concept_uri == O + "test-cook", EscoLabel.lang == "en", EscoLabel.kind == "preferred"
+        )
+    ).one()
     assert description == 'Prepares food; uses "mise en place", knives, etc.'
     assert db.get(EscoConcept, O + "test-cook").isco_group == "5120"
 
@@ -64,10 +74,13 @@ def test_the_shipped_subset_has_real_uris_labels_in_two_languages_and_essential_
     assert set(report.as_dict()["languages"]) == {"en", "it"}
     occupations = db.exec(select(EscoConcept).where(EscoConcept.kind == "occupation")).all()
     assert all(o.isco_group and len(o.isco_group) == 4 for o in occupations)
-    with_skills = set(db.exec(select(EscoRelation.occupation_uri).where(EscoRelation.relation_type == "essential")).all())
+    with_skills = set(
+        db.exec(select(EscoRelation.occupation_uri).where(EscoRelation.relation_type == "essential")).all()
+    )
     assert {o.uri for o in occupations} == with_skills
-    italian = db.exec(select(func.count()).select_from(EscoLabel).where(
-        EscoLabel.lang == "it", EscoLabel.kind == "preferred")).one()
+    italian = db.exec(
+        select(func.count()).select_from(EscoLabel).where(EscoLabel.lang == "it", EscoLabel.kind == "preferred")
+    ).one()
     assert italian == report.occupations + report.skills
     assert "Italian labels" in builtin_directory().joinpath("SOURCES.md").read_text()
 

@@ -35,69 +35,164 @@ def schema() -> xmlschema.XMLSchema:
 
 def snapshot(**person) -> document.Snapshot:
     return document.Snapshot(
-        person={"givenName": "Amina", "familyName": "El Idrissi", "birthDate": "1988-03-14", "gender": "female",
-                "countryOfBirth": "MA", "citizenships": ["MA", "GR", "HK"], "residenceMunicipality": "Bologna",
-                "motherTongues": ["ar"], "preferredLanguage": "fr", "email": "amina@example.org",
-                "phone": "+39 333 1234567", "permit": {"category": "family", "validUntil": "2027-05-18"}, **person},
+        person={
+            "givenName": "Amina",
+            "familyName": "El Idrissi",
+            "birthDate": "1988-03-14",
+            "gender": "female",
+            "countryOfBirth": "MA",
+            "citizenships": ["MA", "GR", "HK"],
+            "residenceMunicipality": "Bologna",
+            "motherTongues": ["ar"],
+            "preferredLanguage": "fr",
+            "email": "amina@example.org",
+            "phone": "+39 333 1234567",
+            "permit": {"category": "family", "validUntil": "2027-05-18"},
+            **person,
+        },
         languages=[
             {"language": "ar", "motherTongue": True, "levels": {}, "certificates": []},
-            {"language": "it", "motherTongue": False,
-             "levels": {"listening": {"level": "A2", "method": "placement_test", "assessedOn": "2026-09-15"},
-                        "reading": {"level": "A2", "method": "placement_test", "assessedOn": "2026-09-15"},
-                        "spoken_interaction": {"level": "B1", "method": "certificate", "assessedOn": "2026-10-20"},
-                        "spoken_production": {"level": "A2", "method": "counsellor_observation",
-                                              "assessedOn": "2026-09-01"},
-                        "writing": {"level": "Pre-A1", "method": "placement_test", "assessedOn": "2026-09-15"},
-                        "mediation": {"level": "A1", "method": "counsellor_observation", "assessedOn": "2026-09-01"},
-                        "online_interaction": {"level": "A2", "method": "self_declared", "assessedOn": "2026-08-01"}},
-             "certificates": [{"type": "CILS", "exam": "CILS A2 Integrazione in Italia", "level": "A2",
-                               "date": "2026-10-20", "issuer": "Università per Stranieri di Siena"}]},
-            {"language": "fr", "motherTongue": False,
-             "levels": {"reading": {"level": "C1", "method": "self_declared", "assessedOn": "2026-08-01"}},
-             "certificates": []},
-            {"language": "prs", "motherTongue": False,
-             "levels": {"listening": {"level": "B2", "method": "self_declared", "assessedOn": "2026-08-01"}},
-             "certificates": []},
+            {
+                "language": "it",
+                "motherTongue": False,
+                "levels": {
+                    "listening": {"level": "A2", "method": "placement_test", "assessedOn": "2026-09-15"},
+                    "reading": {"level": "A2", "method": "placement_test", "assessedOn": "2026-09-15"},
+                    "spoken_interaction": {"level": "B1", "method": "certificate", "assessedOn": "2026-10-20"},
+                    "spoken_production": {
+                        "level": "A2",
+                        "method": "counsellor_observation",
+                        "assessedOn": "2026-09-01",
+                    },
+                    "writing": {"level": "Pre-A1", "method": "placement_test", "assessedOn": "2026-09-15"},
+                    "mediation": {"level": "A1", "method": "counsellor_observation", "assessedOn": "2026-09-01"},
+                    "online_interaction": {"level": "A2", "method": "self_declared", "assessedOn": "2026-08-01"},
+                },
+                "certificates": [
+                    {
+                        "type": "CILS",
+                        "exam": "CILS A2 Integrazione in Italia",
+                        "level": "A2",
+                        "date": "2026-10-20",
+                        "issuer": "Università per Stranieri di Siena",
+                    }
+                ],
+            },
+            {
+                "language": "fr",
+                "motherTongue": False,
+                "levels": {"reading": {"level": "C1", "method": "self_declared", "assessedOn": "2026-08-01"}},
+                "certificates": [],
+            },
+            {
+                "language": "prs",
+                "motherTongue": False,
+                "levels": {"listening": {"level": "B2", "method": "self_declared", "assessedOn": "2026-08-01"}},
+                "certificates": [],
+            },
         ],
-        italian_milestones=[{"code": "long_term_permit", "requiredLevel": "A2", "status": "formally_evidenced"},
-                            {"code": "citizenship", "requiredLevel": "B1", "status": "not_reached"}],
-        digital={"framework": "DigComp 2.2",
-                 "competences": [{"code": "1.1", "level": 3, "method": "self_assessment"},
-                                 {"code": "1.2", "level": 4, "method": "self_assessment"},
-                                 {"code": "1.3", "level": 2, "method": "self_assessment"},
-                                 {"code": "2.1", "level": 6, "method": "counsellor_observation"}],
-                 "areas": [{"area": "1", "level": 3, "europass": "B", "assessed": 3, "total": 3},
-                           {"area": "2", "level": 6, "europass": "C", "assessed": 1, "total": 6},
-                           {"area": "5", "level": None, "europass": None, "assessed": 0, "total": 4}]},
-        education=[{"title": "Licence en droit", "isced": 6, "eqf": 6, "fieldOfStudy": "Diritto",
-                    "institution": "Université Mohammed V", "country": "MA", "startYear": 2006, "endYear": 2009,
-                    "completed": True, "documents": "partial", "recognition": "comparability_statement"},
-                   {"title": "Baccalauréat", "isced": 3, "eqf": None, "fieldOfStudy": None, "institution": None,
-                    "country": "MA", "startYear": None, "endYear": 2005, "completed": True, "documents": "none",
-                    "recognition": "none"}],
-        work_experience=[{"occupation": {"uri": "http://data.europa.eu/esco/occupation/"
-                                                "90f75f67-495d-49fa-ab57-2f320e251d7e",
-                                         "label": {"it": "cuoco/cuoca", "en": "cook"}},
-                          "title": None, "employer": "Restaurant Al Fassia", "country": "MA", "from": "2012-04-01",
-                          "to": "2016-08-31", "sector": "I", "arrangement": "informal",
-                          "description": "Preparazione di tajine e couscous per 80 coperti."},
-                         {"occupation": None, "title": "Aiuto cuoca", "employer": "Trattoria", "country": "IT",
-                          "from": "2025-01-10", "to": None, "sector": None, "arrangement": "formal",
-                          "description": None}],
-        skills=[{"uri": "http://data.europa.eu/esco/skill/abc", "label": {"it": "cucinare", "en": "cook food"},
-                 "method": "certificate"}],
-        driving_licences=[{"category": "B", "country": "MA", "validUntil": None, "statusInItaly": "convertible"},
-                          {"category": "CQC", "country": "IT", "validUntil": "2030-01-01", "statusInItaly": "valid"}],
+        italian_milestones=[
+            {"code": "long_term_permit", "requiredLevel": "A2", "status": "formally_evidenced"},
+            {"code": "citizenship", "requiredLevel": "B1", "status": "not_reached"},
+        ],
+        digital={
+            "framework": "DigComp 2.2",
+            "competences": [
+                {"code": "1.1", "level": 3, "method": "self_assessment"},
+                {"code": "1.2", "level": 4, "method": "self_assessment"},
+                {"code": "1.3", "level": 2, "method": "self_assessment"},
+                {"code": "2.1", "level": 6, "method": "counsellor_observation"},
+            ],
+            "areas": [
+                {"area": "1", "level": 3, "europass": "B", "assessed": 3, "total": 3},
+                {"area": "2", "level": 6, "europass": "C", "assessed": 1, "total": 6},
+                {"area": "5", "level": None, "europass": None, "assessed": 0, "total": 4},
+            ],
+        },
+        education=[
+            {
+                "title": "Licence en droit",
+                "isced": 6,
+                "eqf": 6,
+                "fieldOfStudy": "Diritto",
+                "institution": "Université Mohammed V",
+                "country": "MA",
+                "startYear": 2006,
+                "endYear": 2009,
+                "completed": True,
+                "documents": "partial",
+                "recognition": "comparability_statement",
+            },
+            {
+                "title": "Baccalauréat",
+                "isced": 3,
+                "eqf": None,
+                "fieldOfStudy": None,
+                "institution": None,
+                "country": "MA",
+                "startYear": None,
+                "endYear": 2005,
+                "completed": True,
+                "documents": "none",
+                "recognition": "none",
+            },
+        ],
+        work_experience=[
+            {
+                "occupation": {
+                    "uri": "http://data.europa.eu/esco/occupation/90f75f67-495d-49fa-ab57-2f320e251d7e",
+                    "label": {"it": "cuoco/cuoca", "en": "cook"},
+                },
+                "title": None,
+                "employer": "Restaurant Al Fassia",
+                "country": "MA",
+                "from": "2012-04-01",
+                "to": "2016-08-31",
+                "sector": "I",
+                "arrangement": "informal",
+                "description": "Preparazione di tajine e couscous per 80 coperti.",
+            },
+            {
+                "occupation": None,
+                "title": "Aiuto cuoca",
+                "employer": "Trattoria",
+                "country": "IT",
+                "from": "2025-01-10",
+                "to": None,
+                "sector": None,
+                "arrangement": "formal",
+                "description": None,
+            },
+        ],
+        skills=[
+            {
+                "uri": "http://data.europa.eu/esco/skill/abc",
+                "label": {"it": "cucinare", "en": "cook food"},
+                "method": "certificate",
+            }
+        ],
+        driving_licences=[
+            {"category": "B", "country": "MA", "validUntil": None, "statusInItaly": "convertible"},
+            {"category": "CQC", "country": "IT", "validUntil": "2030-01-01", "statusInItaly": "valid"},
+        ],
         plan={"status": "agreed", "steps": []},
     )
 
 
 def credential(profile: str, snap: document.Snapshot | None = None) -> dict:
     issuance = document.Issuance(
-        dossier_id="0b6f0c1e-0000-4000-8000-000000000001", subject_id="urn:uuid:0b6f0c1e-0000-4000-8000-00000000000a",
-        profile=profile, version=1, issuer_url="https://competenze.example", organisation_id="org-1",
-        organisation_name="CPI Bologna", valid_from="2026-11-25T10:00:00Z", valid_until=None,
-        context_url="https://competenze.example/context/v1", status_entries=[])
+        dossier_id="0b6f0c1e-0000-4000-8000-000000000001",
+        subject_id="urn:uuid:0b6f0c1e-0000-4000-8000-00000000000a",
+        profile=profile,
+        version=1,
+        issuer_url="https://competenze.example",
+        organisation_id="org-1",
+        organisation_name="CPI Bologna",
+        valid_from="2026-11-25T10:00:00Z",
+        valid_until=None,
+        context_url="https://competenze.example/context/v1",
+        status_entries=[],
+    )
     return document.credential(snap or snapshot(), issuance)
 
 
@@ -130,8 +225,9 @@ def test_rich_dossier_validates_and_carries_names_grid_certificate_digital_and_l
     assert one(root, "e:LearnerInfo/e:Identification/e:PersonName/e:Surname") == "El Idrissi"
 
     skills = root.find("e:LearnerInfo/e:Skills", NS)
-    assert [e.text for e in skills.findall("e:Linguistic/e:MotherTongueList/e:MotherTongue/e:Description/e:Code",
-                                           NS)] == ["ar"]
+    assert [
+        e.text for e in skills.findall("e:Linguistic/e:MotherTongueList/e:MotherTongue/e:Description/e:Code", NS)
+    ] == ["ar"]
     italian, french, dari = skills.findall("e:Linguistic/e:ForeignLanguageList/e:ForeignLanguage", NS)
     assert one(italian, "e:Description/e:Code") == "it"
     grid = {child.tag.split("}")[1]: child.text for child in italian.find("e:ProficiencyLevel", NS)}
@@ -140,7 +236,10 @@ def test_rich_dossier_validates_and_carries_names_grid_certificate_digital_and_l
     assert one(italian, "e:VerifiedBy/e:Certificate/e:AwardingBody") == "Università per Stranieri di Siena"
     assert one(italian, "e:VerifiedBy/e:Certificate/e:Level") == "A2"
     assert italian.find("e:VerifiedBy/e:Certificate/e:Date", NS).attrib == {
-        "year": "2026", "month": "--10", "day": "---20"}
+        "year": "2026",
+        "month": "--10",
+        "day": "---20",
+    }
     assert one(french, "e:ProficiencyLevel/e:Reading") == "C1"
     # Dari is not in the Europass language list: kept by its name, without a code.
     assert dari.find("e:Description/e:Code", NS) is None
@@ -175,8 +274,10 @@ def test_rich_dossier_validates_and_carries_names_grid_certificate_digital_and_l
         assert one(demographics, "e:Gender/e:Code") == "F"
         assert demographics.find("e:Birthdate", NS).attrib == {"year": "1988", "month": "--03", "day": "---14"}
         # Greece is EL in Europass; Hong Kong is not on its list and survives as a label.
-        nationalities = [(n.findtext("e:Code", None, NS), n.findtext("e:Label", None, NS))
-                         for n in demographics.findall("e:NationalityList/e:Nationality", NS)]
+        nationalities = [
+            (n.findtext("e:Code", None, NS), n.findtext("e:Label", None, NS))
+            for n in demographics.findall("e:NationalityList/e:Nationality", NS)
+        ]
         assert nationalities == [("MA", None), ("EL", None), (None, "HK")]
         assert one(contact, "e:Email/e:Contact") == "amina@example.org"
     else:  # the public profile has no birth date, citizenship or contacts to export
@@ -207,9 +308,18 @@ def test_what_the_grid_cannot_hold_survives_as_text():
 
 
 def test_minimal_dossier_validates_with_empty_sections_left_out(schema):
-    minimal = {"credentialSubject": {"person": {"givenName": "Yusuf", "familyName": "Haddad"},
-                                     "languages": [], "education": [], "workExperience": [], "skills": [],
-                                     "drivingLicences": [], "digital": {}, "italianMilestones": []}}
+    minimal = {
+        "credentialSubject": {
+            "person": {"givenName": "Yusuf", "familyName": "Haddad"},
+            "languages": [],
+            "education": [],
+            "workExperience": [],
+            "skills": [],
+            "drivingLicences": [],
+            "digital": {},
+            "italianMilestones": [],
+        }
+    }
     xml = to_europass_xml(minimal)
     schema.validate(xml)
     root = parse(xml)
@@ -221,14 +331,14 @@ def test_minimal_dossier_validates_with_empty_sections_left_out(schema):
 
 
 def test_markup_in_text_is_escaped_and_read_back_literally(schema):
-    snap = snapshot(givenName="Amina <b>&amp;", familyName="O'Neil \"&\" <i>")
+    snap = snapshot(givenName="Amina <b>&amp;", familyName='O\'Neil "&" <i>')
     tricky = credential("cpi", snap)
     tricky["credentialSubject"]["workExperience"][0]["employer"] = "Bar & <Grill> ]]> \x07"
     xml = to_europass_xml(tricky)
     schema.validate(xml)
     root = parse(xml)
     assert one(root, "e:LearnerInfo/e:Identification/e:PersonName/e:FirstName") == "Amina <b>&amp;"
-    assert one(root, "e:LearnerInfo/e:Identification/e:PersonName/e:Surname") == "O'Neil \"&\" <i>"
+    assert one(root, "e:LearnerInfo/e:Identification/e:PersonName/e:Surname") == 'O\'Neil "&" <i>'
     # A control character XML cannot carry is dropped rather than breaking the document.
     assert first(root, "e:LearnerInfo/e:WorkExperienceList/e:WorkExperience/e:Employer/e:Name") == "Bar & <Grill> ]]>"
 
@@ -263,8 +373,7 @@ def _enumeration(xsd: Path, type_name: str) -> set[str]:
 def test_embedded_code_lists_match_the_xsd():
     # The module carries the XSD's closed lists (it cannot read shared/ at run time): check for drift.
     assert COUNTRIES == _enumeration(SPECS / "included" / "EuropassISOCountries_V1.7.0.xsd", "countryCode")
-    assert COUNTRIES == _enumeration(SPECS / "included" / "EuropassNationalities_V1.7.0.xsd",
-                                     "nationalityCountryCode")
+    assert COUNTRIES == _enumeration(SPECS / "included" / "EuropassNationalities_V1.7.0.xsd", "nationalityCountryCode")
     languages = SPECS / "included" / "EuropassISOLanguages_V1.10.0.xsd"
     assert FOREIGN_LANGUAGES == _enumeration(languages, "foreignCode")
     assert MOTHER_LANGUAGES == _enumeration(languages, "motherCode")
@@ -276,22 +385,43 @@ _optional = st.one_of(st.none(), _free_text)
 
 
 @settings(max_examples=40, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(given=_free_text, family=_free_text, employer=_optional, title=_optional, institution=_optional,
-       level=st.sampled_from(["Pre-A1", "A1", "C2", "", None, "b2"]),
-       country=st.sampled_from(["MA", "GR", "AQ", "", None]),
-       language=st.sampled_from(["it", "prs", "wo", "la", "", None]), locale=st.sampled_from(["it", "en"]))
-def test_any_text_and_codes_still_validate(schema, given, family, employer, title, institution, level, country,
-                                           language, locale):
-    dossier = {"credentialSubject": {
-        "person": {"givenName": given, "familyName": family, "citizenships": [country], "motherTongues": [language]},
-        "languages": [{"language": language, "motherTongue": False, "levels": {"writing": {"level": level}},
-                       "certificates": [{"type": title, "exam": None, "level": level, "date": None,
-                                         "issuer": employer}]}],
-        "education": [{"title": title, "institution": institution, "country": country, "eqf": level}],
-        "workExperience": [{"occupation": None, "title": title, "employer": employer, "country": country}],
-        "skills": [{"uri": title, "label": {}, "method": None}],
-        "drivingLicences": [{"category": title, "country": country}],
-        "italianMilestones": [{"code": title, "requiredLevel": level, "status": employer}]}}
+@given(
+    given=_free_text,
+    family=_free_text,
+    employer=_optional,
+    title=_optional,
+    institution=_optional,
+    level=st.sampled_from(["Pre-A1", "A1", "C2", "", None, "b2"]),
+    country=st.sampled_from(["MA", "GR", "AQ", "", None]),
+    language=st.sampled_from(["it", "prs", "wo", "la", "", None]),
+    locale=st.sampled_from(["it", "en"]),
+)
+def test_any_text_and_codes_still_validate(
+    schema, given, family, employer, title, institution, level, country, language, locale
+):
+    dossier = {
+        "credentialSubject": {
+            "person": {
+                "givenName": given,
+                "familyName": family,
+                "citizenships": [country],
+                "motherTongues": [language],
+            },
+            "languages": [
+                {
+                    "language": language,
+                    "motherTongue": False,
+                    "levels": {"writing": {"level": level}},
+                    "certificates": [{"type": title, "exam": None, "level": level, "date": None, "issuer": employer}],
+                }
+            ],
+            "education": [{"title": title, "institution": institution, "country": country, "eqf": level}],
+            "workExperience": [{"occupation": None, "title": title, "employer": employer, "country": country}],
+            "skills": [{"uri": title, "label": {}, "method": None}],
+            "drivingLicences": [{"category": title, "country": country}],
+            "italianMilestones": [{"code": title, "requiredLevel": level, "status": employer}],
+        }
+    }
     root = parse(xml := to_europass_xml(dossier, locale))
     schema.validate(xml)
     # Whatever the name, it reads back as given, less what XML 1.0 cannot carry at all, with

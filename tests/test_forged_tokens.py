@@ -48,8 +48,7 @@ def forgeries(app, genuine: dict) -> dict[str, str]:
         "HS256 signed with our public key": f"{hs_header}.{hs_body}.{_b64(hs_sig)}",
         "wrong audience": _sign(key.private_pem, header, {**claims, "aud": "someone-else"}),
         "wrong issuer": _sign(key.private_pem, header, {**claims, "iss": "https://evil.example"}),
-        "expired": _sign(key.private_pem, header, {**claims, "iat": now - 3600, "nbf": now - 3600,
-                                                    "exp": now - 1800}),
+        "expired": _sign(key.private_pem, header, {**claims, "iat": now - 3600, "nbf": now - 3600, "exp": now - 1800}),
         "not yet valid (future nbf)": _sign(key.private_pem, header, {**claims, "nbf": now + 3600}),
         "unknown kid": _sign(attacker_pem, {**header, "kid": "unknown-key-id"}, claims),
         "attacker key, our kid": _sign(attacker_pem, header, claims),
@@ -61,24 +60,29 @@ def forgeries(app, genuine: dict) -> dict[str, str]:
         "refresh token used as access token": genuine["refresh_token"],
         "huge token": access + "A" * 20_000,
         "garbage": "not.a.token",
-        "tampered payload": ".".join([access.split(".")[0],
-                                      _b64(json.dumps({**claims, "role": "admin"}).encode()),
-                                      access.split(".")[2]]),
+        "tampered payload": ".".join(
+            [access.split(".")[0], _b64(json.dumps({**claims, "role": "admin"}).encode()), access.split(".")[2]]
+        ),
     }
 
 
 def test_every_protected_route_rejects_every_forgery(client, app, world):
     genuine = token_for(client, world.counsellor_a.email)
     # The genuine token works, so a 401 below is the forgery's doing.
-    assert client.get("/api/v1/auth/me",
-                      headers={"Authorization": f"Bearer {genuine['access_token']}"}).status_code == 200
+    assert (
+        client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {genuine['access_token']}"}).status_code == 200
+    )
     routes = protected_routes(app)
     assert len(routes) >= 15
     failures = []
     for name, token in forgeries(app, genuine).items():
         for method, path in routes:
-            response = client.request(method, concrete(path), headers={"Authorization": f"Bearer {token}"},
-                                      json={} if method in ("POST", "PATCH", "PUT") else None)
+            response = client.request(
+                method,
+                concrete(path),
+                headers={"Authorization": f"Bearer {token}"},
+                json={} if method in ("POST", "PATCH", "PUT") else None,
+            )
             if response.status_code != 401 or "www-authenticate" not in response.headers:
                 failures.append(f"{name}: {method} {path} -> {response.status_code}")
             elif response.headers["content-type"] != "application/problem+json":

@@ -20,7 +20,11 @@ def test_digcomp_22_has_5_areas_21_competences_8_levels_and_the_europass_mapping
     assert [len(dc.area_competences(a)) for a in dc.areas] == [3, 6, 4, 4, 4]
     assert dc.levels == tuple(range(1, 9))
     assert {band: levels for band, levels in dc.bands.items()} == {
-        "foundation": (1, 2), "intermediate": (3, 4), "advanced": (5, 6), "highly_specialised": (7, 8)}
+        "foundation": (1, 2),
+        "intermediate": (3, 4),
+        "advanced": (5, 6),
+        "highly_specialised": (7, 8),
+    }
     assert [dc.europass_of(level) for level in range(0, 9)] == [None, "A", "A", "B", "B", "C", "C", "C", "C"]
     assert all(c.title["it"] and c.title["en"] for c in dc.competences.values())
 

@@ -22,10 +22,15 @@ CLOSED_SETS = {codes._check_country, codes._check_language, participant_schemas.
 # Credentials and tokens are never displayed: secrets may hold any character (NIST SP
 # 800-63B), an unknown grant type gets RFC 6749's own error, and a verifier's unreadable token
 # gets the verdict "malformed", not a 422. Named field by field, so nothing else slips through.
-NEVER_DISPLAYED = {*(f"POST /api/v1/auth/token.{name}" for name in ("grant_type", "username", "password",
-                                                                   "refresh_token", "client_id", "client_secret",
-                                                                   "scope")),
-                   "POST /api/v1/users.password", "PATCH /api/v1/users/{user_id}.password", "POST /api/v1/verify.token"}
+NEVER_DISPLAYED = {
+    *(
+        f"POST /api/v1/auth/token.{name}"
+        for name in ("grant_type", "username", "password", "refresh_token", "client_id", "client_secret", "scope")
+    ),
+    "POST /api/v1/users.password",
+    "PATCH /api/v1/users/{user_id}.password",
+    "POST /api/v1/verify.token",
+}
 # A pattern must refuse what plain_text would (unless plain_text checks the field as well).
 PROBES = ("\u202e", "A\u202eA", "1\u202e2", "a\x85b", "x@y.zz\u2066", "http://data.europa.eu/esco/skill/a\u202e")
 
@@ -41,6 +46,7 @@ def _request_models(app) -> dict[str, type]:
                 annotation = route.body_field.field_info.annotation
                 if isinstance(annotation, type) and hasattr(annotation, "__pydantic_core_schema__"):
                     found[f"{sorted(route.methods)[0]} {route.path}"] = annotation
+
     walk(app.routes)
     return found
 
@@ -61,8 +67,9 @@ def _walk(node, path, definitions, problems, text_checked=False, seen=()):
         definitions = {**definitions, **{d["ref"]: d for d in node["definitions"]}}
     elif kind == "definition-ref":
         if node["schema_ref"] not in seen:
-            _walk(definitions[node["schema_ref"]], path, definitions, problems, text_checked,
-                  (*seen, node["schema_ref"]))
+            _walk(
+                definitions[node["schema_ref"]], path, definitions, problems, text_checked, (*seen, node["schema_ref"])
+            )
         return
     elif kind in STRICT_TYPES and not node.get("strict"):
         problems.append(f"{path}: lax {kind}")
@@ -71,8 +78,9 @@ def _walk(node, path, definitions, problems, text_checked=False, seen=()):
             problems.append(f"{path}: a string without plain_text or a pattern")
         elif any(re.fullmatch(node["pattern"], probe) for probe in PROBES):
             problems.append(f"{path}: its pattern lets a refused character through")
-    elif kind == "function-after" and (node["function"]["function"] is fields.plain_text
-                                       or node["function"]["function"] in CLOSED_SETS):
+    elif kind == "function-after" and (
+        node["function"]["function"] is fields.plain_text or node["function"]["function"] in CLOSED_SETS
+    ):
         text_checked = True
     elif kind == "model-fields":
         for name, field in node["fields"].items():
@@ -125,36 +133,85 @@ def test_values_of_another_type_are_refused_and_nothing_is_written(client, world
     assert listed == ([] if target == "education" else listed) and (target != "participant" or listed == [])
 
 
-@pytest.mark.parametrize(("given_at", "message"), [
-    ("0001-01-01T00:00:00+14:00", "is out of range"), ("0001-01-01T00:00:00Z", "between 1900-01-01"),
-    ("2026-01-10T09:30:00", "include a time zone"), ("2026-01-10", "ISO 8601 with its zone"), (1700000000, "ISO 8601")])
+@pytest.mark.parametrize(
+    ("given_at", "message"),
+    [
+        ("0001-01-01T00:00:00+14:00", "is out of range"),
+        ("0001-01-01T00:00:00Z", "between 1900-01-01"),
+        ("2026-01-10T09:30:00", "include a time zone"),
+        ("2026-01-10", "ISO 8601 with its zone"),
+        (1700000000, "ISO 8601"),
+    ],
+)
 def test_times_need_their_zone_and_plausible_years(client, world, given_at, message):
     h = auth(client, world.counsellor_a)
     participant = create_participant(client, h)
-    response = client.post(f"/api/v1/participants/{participant['id']}/consents", headers=h, json={
-        "purpose": "referral", "recipient_organisation_id": str(world.org_b.id), "method": "paper",
-        "given_at": given_at})
+    response = client.post(
+        f"/api/v1/participants/{participant['id']}/consents",
+        headers=h,
+        json={
+            "purpose": "referral",
+            "recipient_organisation_id": str(world.org_b.id),
+            "method": "paper",
+            "given_at": given_at,
+        },
+    )
     assert response.status_code == 422, response.text
     assert response.json()["errors"][0]["field"] == "given_at" and message in response.json()["errors"][0]["message"]
 
 
 def test_the_published_types_are_still_accepted(client, world):
     h = auth(client, world.counsellor_a)
-    participant = create_participant(client, h, permit_expiry=date.today().replace(year=date.today().year + 2).isoformat())
+    participant = create_participant(
+        client, h, permit_expiry=date.today().replace(year=date.today().year + 2).isoformat()
+    )
     path = f"/api/v1/participants/{participant['id']}/education"
-    response = client.post(path, json={"isced_level": 3, "title": "Diploma", "country": "MA",
-                                       "documents": "available", "completed": False, "end_year": 2010}, headers=h)
+    response = client.post(
+        path,
+        json={
+            "isced_level": 3,
+            "title": "Diploma",
+            "country": "MA",
+            "documents": "available",
+            "completed": False,
+            "end_year": 2010,
+        },
+        headers=h,
+    )
     assert response.status_code == 201, response.text
     assert response.json()["isced_level"] == 3 and response.json()["completed"] is False
-    consent = client.post(f"/api/v1/participants/{participant['id']}/consents", headers=h, json={
-        "purpose": "referral", "recipient_organisation_id": str(world.org_b.id), "method": "paper",
-        "given_at": "2026-01-10T09:30:00+01:00"})
+    consent = client.post(
+        f"/api/v1/participants/{participant['id']}/consents",
+        headers=h,
+        json={
+            "purpose": "referral",
+            "recipient_organisation_id": str(world.org_b.id),
+            "method": "paper",
+            "given_at": "2026-01-10T09:30:00+01:00",
+        },
+    )
     assert consent.status_code == 201, consent.text
     assert datetime.fromisoformat(consent.json()["given_at"]) == datetime(2026, 1, 10, 8, 30, tzinfo=UTC)
 
 
-BIDI_AND_CONTROLS = ["\u202e", "\u202a", "\u202b", "\u202c", "\u202d", "\u2066", "\u2067", "\u2068", "\u2069",
-                     "\u0085", "\u009f", "\u007f", "\ufdd0", "\uffff", "\U0010fffe", "\x1b"]
+BIDI_AND_CONTROLS = [
+    "\u202e",
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "\u0085",
+    "\u009f",
+    "\u007f",
+    "\ufdd0",
+    "\uffff",
+    "\U0010fffe",
+    "\x1b",
+]
 
 
 @pytest.mark.parametrize("char", BIDI_AND_CONTROLS, ids=[f"U+{ord(c):04X}" for c in BIDI_AND_CONTROLS])
@@ -162,8 +219,17 @@ def test_bidi_controls_and_invisible_controls_are_refused_by_name(client, world,
     h = auth(client, world.counsellor_a)
     participant = create_participant(client, h)
     path = f"/api/v1/participants/{participant['id']}/education"
-    response = client.post(path, headers=h, json={"isced_level": 6, "title": "Laurea", "country": "SY",
-                                                  "documents": "available", "institution": f"جامعة دمشق {char}gnp.exe"})
+    response = client.post(
+        path,
+        headers=h,
+        json={
+            "isced_level": 6,
+            "title": "Laurea",
+            "country": "SY",
+            "documents": "available",
+            "institution": f"جامعة دمشق {char}gnp.exe",
+        },
+    )
     assert response.status_code == 422, response.text
     assert response.json()["errors"][0]["field"] == "institution"
     assert f"U+{ord(char):04X}" in response.json()["errors"][0]["message"]
@@ -175,16 +241,33 @@ def test_direction_marks_people_type_are_kept(client, world):
     participant = create_participant(client, h)
     path = f"/api/v1/participants/{participant['id']}/education"
     institution = "جامعة\u200f دمشق\u061c (2010)\u200e"
-    response = client.post(path, headers=h, json={"isced_level": 6, "title": "Laurea", "country": "SY",
-                                                  "documents": "available", "institution": institution})
+    response = client.post(
+        path,
+        headers=h,
+        json={
+            "isced_level": 6,
+            "title": "Laurea",
+            "country": "SY",
+            "documents": "available",
+            "institution": institution,
+        },
+    )
     assert response.status_code == 201 and response.json()["institution"] == institution
 
 
 def test_lines_a_browser_sends_with_crlf_are_kept_as_lines(client, world):
     h = auth(client, world.counsellor_a)
     participant = create_participant(client, h)
-    response = client.post(f"/api/v1/participants/{participant['id']}/education", headers=h, json={
-        "isced_level": 3, "title": "Diploma", "country": "MA", "documents": "available",
-        "recognition_note": "Prima riga\r\nSeconda riga\rTerza"})
+    response = client.post(
+        f"/api/v1/participants/{participant['id']}/education",
+        headers=h,
+        json={
+            "isced_level": 3,
+            "title": "Diploma",
+            "country": "MA",
+            "documents": "available",
+            "recognition_note": "Prima riga\r\nSeconda riga\rTerza",
+        },
+    )
     assert response.status_code == 201, response.text
     assert response.json()["recognition_note"] == "Prima riga\nSeconda riga\nTerza"

@@ -9,13 +9,27 @@ from competenze.assessments.language.rules import LanguageRecord, italian_milest
 GRID = ("listening", "reading", "spoken_interaction", "spoken_production", "writing")
 
 
-def rec(levels, method=Method.counsellor_observation, on=date(2026, 3, 1), language="it",
-        recorded=None, certificate=None, mother_tongue=False):
+def rec(
+    levels,
+    method=Method.counsellor_observation,
+    on=date(2026, 3, 1),
+    language="it",
+    recorded=None,
+    certificate=None,
+    mother_tongue=False,
+):
     ctype, clevel = certificate or (None, None)
-    return LanguageRecord(id=uuid.uuid4(), language=language, mother_tongue=mother_tongue,
-                          levels=levels, method=method, assessed_on=on,
-                          recorded_at=recorded or datetime(2026, 3, 1, tzinfo=UTC),
-                          certificate_type=ctype, certificate_level=clevel)
+    return LanguageRecord(
+        id=uuid.uuid4(),
+        language=language,
+        mother_tongue=mother_tongue,
+        levels=levels,
+        method=method,
+        assessed_on=on,
+        recorded_at=recorded or datetime(2026, 3, 1, tzinfo=UTC),
+        certificate_type=ctype,
+        certificate_level=clevel,
+    )
 
 
 def grid(level):

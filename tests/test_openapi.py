@@ -30,7 +30,8 @@ expected-statuses = ["2xx", "3xx", "400", "401", "403", "404", "409", "412", "42
 def test_committed_openapi_matches_the_app():
     current = render(document())
     assert OPENAPI_FILE.read_text() == current, (
-        "openapi/openapi.json is out of date: run `competenze openapi export` and commit it")
+        "openapi/openapi.json is out of date: run `competenze openapi export` and commit it"
+    )
 
 
 def test_every_operation_has_a_stable_id_and_a_description():
@@ -59,12 +60,19 @@ def api_schema(app, client, world):
     by_operation: dict[str, list[int]] = {}
     for operation, status in schema.answers:
         by_operation.setdefault(operation, []).append(status)
-    documented = {f"{method.upper()} {path}" for path, operations in json.loads(OPENAPI_FILE.read_text())["paths"].items()
-                  for method in operations}
+    documented = {
+        f"{method.upper()} {path}"
+        for path, operations in json.loads(OPENAPI_FILE.read_text())["paths"].items()
+        for method in operations
+    }
     assert documented <= set(by_operation), documented - set(by_operation)
-    signed_out = {operation: f"{statuses.count(401)} of {len(statuses)}" for operation, statuses in by_operation.items()
-                  if operation in documented and operation != "POST /api/v1/auth/token"
-                  and len(statuses) - statuses.count(401) < min(5, len(statuses))}
+    signed_out = {
+        operation: f"{statuses.count(401)} of {len(statuses)}"
+        for operation, statuses in by_operation.items()
+        if operation in documented
+        and operation != "POST /api/v1/auth/token"
+        and len(statuses) - statuses.count(401) < min(5, len(statuses))
+    }
     assert not signed_out, f"answered 401 (the run was not signed in): {signed_out}"
 
 
@@ -72,9 +80,12 @@ schema = from_fixture("api_schema")
 
 
 @schema.parametrize()
-@settings(max_examples=25, derandomize=True, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
-                                 HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture],
+)
 def test_api_honours_its_schema(case, api_schema):
     """Generated requests, authenticated as a counsellor: no 5xx, responses match the schema.
     Logout gets a token of its own each time, so the shared one stays signed in."""

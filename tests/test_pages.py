@@ -19,8 +19,15 @@ from tests.factories import auth, create_participant
 CHROMIUM = "/usr/bin/chromium"
 # Flags for a sandboxed CI machine: no GPU, no sandbox as root, and no background calls to
 # Google's services, which this machine's closed network would refuse at every start.
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @contextmanager
@@ -98,8 +105,9 @@ def visit(browser, live_server):
 
 def accessible(page) -> None:
     """axe-core finds no serious or critical violation (WCAG 2.2 AA rules included)."""
-    results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa",
-                                                   "best-practice"]})
+    results = Axe().run(
+        page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}
+    )
     grave = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert not grave, [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in grave]
 
@@ -113,14 +121,32 @@ def _dossier(client, world, **person):
     h = auth(client, world.counsellor_a)
     participant = create_participant(client, h, **person)
     base = f"/api/v1/participants/{participant['id']}"
-    client.post(f"{base}/language-assessments", headers=h, json={
-        "language": "it", "method": "placement_test", "instrument": "Test CPIA",
-        "levels": {"listening": "B1", "reading": "A2"}})
-    client.post(f"{base}/digital-assessments", headers=h, json={
-        "method": "counsellor_observation", "levels": {"1.1": 3, "1.2": 2, "4.2": 4}})
-    client.post(f"{base}/education", headers=h, json={
-        "isced_level": 6, "title": "إجازة في الأدب العربي", "institution": "جامعة دمشق", "country": "SY",
-        "documents": "available"})
+    client.post(
+        f"{base}/language-assessments",
+        headers=h,
+        json={
+            "language": "it",
+            "method": "placement_test",
+            "instrument": "Test CPIA",
+            "levels": {"listening": "B1", "reading": "A2"},
+        },
+    )
+    client.post(
+        f"{base}/digital-assessments",
+        headers=h,
+        json={"method": "counsellor_observation", "levels": {"1.1": 3, "1.2": 2, "4.2": 4}},
+    )
+    client.post(
+        f"{base}/education",
+        headers=h,
+        json={
+            "isced_level": 6,
+            "title": "إجازة في الأدب العربي",
+            "institution": "جامعة دمشق",
+            "country": "SY",
+            "documents": "available",
+        },
+    )
     dossier = client.post(f"{base}/dossiers", headers=h, json={"profile": "public"}).json()
     return h, participant, dossier, dossier["verification_url"].rsplit("/", 1)[1]
 
@@ -141,8 +167,9 @@ def test_the_verification_page_names_every_code_and_isolates_what_people_typed(c
     assert "Proteggere i dati personali e la privacy / Protecting personal data and privacy: 4" in body
     # A right-to-left institution stays inside its own isolate: the comma and the country
     # around it keep their places.
-    title, institution = (page.locator("main li bdi", has_text=text).bounding_box()
-                          for text in ("إجازة في الأدب العربي", "جامعة دمشق"))
+    title, institution = (
+        page.locator("main li bdi", has_text=text).bounding_box() for text in ("إجازة في الأدب العربي", "جامعة دمشق")
+    )
     assert title["x"] + title["width"] <= institution["x"]  # in the line's own order, left to right
     assert "جامعة دمشق (Siria)" in body
     accessible(page)

@@ -45,7 +45,9 @@ def test_crafted_cursors_are_a_422_naming_the_cursor_on_every_paginated_route(cl
         for values in crafted:
             response = client.get(path, params={"cursor": _cursor(values)}, headers=h)
             assert response.status_code == 422, (path, values, response.text)
-            assert response.json()["errors"] == [{"field": "query.cursor", "message": response.json()["errors"][0]["message"]}]
+            assert response.json()["errors"] == [
+                {"field": "query.cursor", "message": response.json()["errors"][0]["message"]}
+            ]
             assert "not a cursor returned by this API" in response.json()["detail"]
         for raw in UNREADABLE:
             response = client.get(path, params={"cursor": raw}, headers=h)
@@ -60,8 +62,12 @@ def test_every_paginated_route_walks_its_pages_with_its_own_cursors(client, worl
         client.get(f"/api/v1/participants/{participant}", headers=h)  # access-log entries
     for p in ids:
         client.post(f"/api/v1/participants/{p}/dossiers", headers=h, json={"profile": "public"})
-    for path, key in [("/api/v1/participants", "id"), ("/api/v1/dossiers", "id"), ("/api/v1/caseload", "participant_id"),
-                      (f"/api/v1/participants/{participant}/access-log", "occurred_at")]:
+    for path, key in [
+        ("/api/v1/participants", "id"),
+        ("/api/v1/dossiers", "id"),
+        ("/api/v1/caseload", "participant_id"),
+        (f"/api/v1/participants/{participant}/access-log", "occurred_at"),
+    ]:
         seen, cursor, pages = [], None, 0
         while True:
             page = client.get(path, params={"limit": 2, **({"cursor": cursor} if cursor else {})}, headers=h)

@@ -66,14 +66,20 @@ def test_a_replay_rechecks_visibility_is_audited_and_is_not_cacheable(client, wo
     assert again.headers["cache-control"] == "no-store" and again.headers["location"] == first.headers["location"]
     assert again.json()["support_needs"] == "Needs an interpreter for Tigrinya"
     # The replay is a read of the record: it is on the participant's access log.
-    assert _access_actions(client, auth(client, world.counsellor_a2), participant_id)[:2] == ["participant.read", "participant.create"]
+    assert _access_actions(client, auth(client, world.counsellor_a2), participant_id)[:2] == [
+        "participant.read",
+        "participant.create",
+    ]
 
     # The counsellor moves to organisation B and signs in again: the replay no longer shows
     # organisation A's participant (support needs included), exactly like a GET.
     user = f"/api/v1/users/{world.counsellor_a.id}"
     admin = auth(client, world.admin)
-    moved = client.patch(user, json={"organisation_id": str(world.org_b.id)},
-                         headers={**admin, "If-Match": client.get(user, headers=admin).headers["etag"]})
+    moved = client.patch(
+        user,
+        json={"organisation_id": str(world.org_b.id)},
+        headers={**admin, "If-Match": client.get(user, headers=admin).headers["etag"]},
+    )
     assert moved.status_code == 200, moved.text
     h = auth(client, world.counsellor_a)
     assert client.get(f"{BASE}/{participant_id}", headers=h).status_code == 404
@@ -89,7 +95,9 @@ def test_a_replay_shows_only_what_the_callers_role_may_see_now(client, world):
     assert first.json()["permit_type"] == "Protezione sussidiaria"
     user = f"/api/v1/users/{world.counsellor_a.id}"
     admin = auth(client, world.admin_a)
-    client.patch(user, json={"role": "org_admin"}, headers={**admin, "If-Match": client.get(user, headers=admin).headers["etag"]})
+    client.patch(
+        user, json={"role": "org_admin"}, headers={**admin, "If-Match": client.get(user, headers=admin).headers["etag"]}
+    )
     again = client.post(BASE, json=body, headers={**auth(client, world.counsellor_a), **key})
     assert again.status_code == 201 and again.json()["id"] == first.json()["id"]
     assert "support_needs" not in again.json() and "permit_type" not in again.json()
@@ -128,7 +136,9 @@ def test_idempotency_records_keep_no_more_than_a_replay_needs_and_expire(client,
     from competenze.common.time import frozen, utcnow
 
     h = auth(client, world.counsellor_a)
-    client.post(BASE, json=participant_body(support_needs="Needs an interpreter"), headers={**h, "Idempotency-Key": "k-old"})
+    client.post(
+        BASE, json=participant_body(support_needs="Needs an interpreter"), headers={**h, "Idempotency-Key": "k-old"}
+    )
     with Session(engine) as session:
         (record,) = session.exec(select(IdempotencyRecord)).all()
         assert set(json.loads(record.body)) == {"id"}  # not the support needs
@@ -190,21 +200,24 @@ def test_duplicate_warning_and_confirmation(client, world):
     assert other.status_code == 201
 
 
-@pytest.mark.parametrize("field, value, fragment", [
-    ("birth_date", "2099-01-01", "future"),
-    ("country_of_birth", "XX", "ISO 3166"),
-    ("citizenships", ["MA", "MA"], "once"),
-    ("mother_tongues", ["klingon"], "language"),
-    ("preferred_language", "zz", "language"),
-    ("sex", "unknown", "female"),
-    ("permit_category", "tourist", "asylum_seeker"),
-    ("given_names", "x" * 101, "100"),
-    ("given_names", "", "at least 1"),
-    ("fiscal_code", "RSSMRA85T10A562X", "fiscal code"),
-    ("fiscal_code", "12345678901", "16 characters"),
-    ("email", "not-an-email", "pattern"),
-    ("arrival_date", "1980-01-01", "arrival_date"),
-])
+@pytest.mark.parametrize(
+    "field, value, fragment",
+    [
+        ("birth_date", "2099-01-01", "future"),
+        ("country_of_birth", "XX", "ISO 3166"),
+        ("citizenships", ["MA", "MA"], "once"),
+        ("mother_tongues", ["klingon"], "language"),
+        ("preferred_language", "zz", "language"),
+        ("sex", "unknown", "female"),
+        ("permit_category", "tourist", "asylum_seeker"),
+        ("given_names", "x" * 101, "100"),
+        ("given_names", "", "at least 1"),
+        ("fiscal_code", "RSSMRA85T10A562X", "fiscal code"),
+        ("fiscal_code", "12345678901", "16 characters"),
+        ("email", "not-an-email", "pattern"),
+        ("arrival_date", "1980-01-01", "arrival_date"),
+    ],
+)
 def test_invalid_input_is_422_naming_the_field_and_writes_nothing(client, world, engine, field, value, fragment):
     response = client.post(BASE, json=participant_body(**{field: value}), headers=auth(client, world.counsellor_a))
     assert response.status_code == 422, response.text
@@ -227,11 +240,15 @@ def test_valid_fiscal_code_is_accepted_normalised_and_cross_checked(client, worl
     headers = auth(client, world.counsellor_a)
     p = create_participant(client, headers, fiscal_code="ldrmna88c54z330z")
     assert p["fiscal_code"] == "LDRMNA88C54Z330Z"
-    wrong_birth = client.post(BASE, json=participant_body(given_names="B", fiscal_code="LDRMNA88C54Z330Z",
-                                                           birth_date="1988-03-15"), headers=headers)
+    wrong_birth = client.post(
+        BASE,
+        json=participant_body(given_names="B", fiscal_code="LDRMNA88C54Z330Z", birth_date="1988-03-15"),
+        headers=headers,
+    )
     assert wrong_birth.status_code == 422 and "different birth date" in wrong_birth.json()["detail"]
-    wrong_sex = client.post(BASE, json=participant_body(given_names="C", fiscal_code="LDRMNA88C54Z330Z",
-                                                         sex="male"), headers=headers)
+    wrong_sex = client.post(
+        BASE, json=participant_body(given_names="C", fiscal_code="LDRMNA88C54Z330Z", sex="male"), headers=headers
+    )
     assert wrong_sex.status_code == 422 and "different sex" in wrong_sex.json()["detail"]
 
 
@@ -249,12 +266,33 @@ def test_update_cannot_clear_required_fields_or_break_consistency(client, world)
 
 def test_search_by_name_is_accent_and_case_insensitive_with_prefixes(client, world):
     headers = auth(client, world.counsellor_a)
-    create_participant(client, headers, given_names="Ndèye Fatou", family_name="Diop", country_of_birth="SN",
-                       citizenships=["SN"], birth_date="1990-10-19")
-    create_participant(client, headers, given_names="José", family_name="Quispe Mamani", country_of_birth="PE",
-                       citizenships=["PE"], birth_date="1975-08-23")
-    create_participant(client, headers, given_names="Oleksandr", family_name="Kovalenko", country_of_birth="UA",
-                       citizenships=["UA"], birth_date="1984-02-02")
+    create_participant(
+        client,
+        headers,
+        given_names="Ndèye Fatou",
+        family_name="Diop",
+        country_of_birth="SN",
+        citizenships=["SN"],
+        birth_date="1990-10-19",
+    )
+    create_participant(
+        client,
+        headers,
+        given_names="José",
+        family_name="Quispe Mamani",
+        country_of_birth="PE",
+        citizenships=["PE"],
+        birth_date="1975-08-23",
+    )
+    create_participant(
+        client,
+        headers,
+        given_names="Oleksandr",
+        family_name="Kovalenko",
+        country_of_birth="UA",
+        citizenships=["UA"],
+        birth_date="1984-02-02",
+    )
 
     def names(**params):
         response = client.get(BASE, params=params, headers=headers)
@@ -291,8 +329,9 @@ def test_list_is_cursor_paginated_newest_first_and_capped(client, world):
 
 def test_restricted_details_only_for_counsellors_of_the_owning_organisation(client, world):
     counsellor = auth(client, world.counsellor_a)
-    p = create_participant(client, counsellor, permit_type="Permesso per motivi familiari",
-                           support_needs="Needs a Tigrinya interpreter")
+    p = create_participant(
+        client, counsellor, permit_type="Permesso per motivi familiari", support_needs="Needs a Tigrinya interpreter"
+    )
     seen = client.get(f"{BASE}/{p['id']}", headers=counsellor).json()
     assert seen["permit_type"] == "Permesso per motivi familiari"
     assert seen["support_needs"] == "Needs a Tigrinya interpreter"
@@ -301,8 +340,9 @@ def test_restricted_details_only_for_counsellors_of_the_owning_organisation(clie
     assert "permit_type" not in admin_view.json() and "support_needs" not in admin_view.json()
     listed = client.get(BASE, headers=auth(client, world.admin_a)).json()["items"][0]
     assert "support_needs" not in listed
-    refused = client.post(BASE, json=participant_body(given_names="Z", support_needs="x"),
-                          headers=auth(client, world.admin_a))
+    refused = client.post(
+        BASE, json=participant_body(given_names="Z", support_needs="x"), headers=auth(client, world.admin_a)
+    )
     assert refused.status_code == 403
 
 
@@ -315,8 +355,10 @@ def test_close_and_closed_records_are_read_only(client, world):
     assert closed.status_code == 200
     assert closed.json()["status"] == "closed" and closed.json()["closure_reason"] == "moved_away"
     etag = closed.headers["etag"]
-    assert client.patch(url, json={"residence_municipality": "X"},
-                        headers={**headers, "If-Match": etag}).status_code == 409
+    assert (
+        client.patch(url, json={"residence_municipality": "X"}, headers={**headers, "If-Match": etag}).status_code
+        == 409
+    )
     assert client.get(BASE, params={"status": "closed"}, headers=headers).json()["items"][0]["id"] == p["id"]
 
 
@@ -331,9 +373,18 @@ def test_counsellor_must_belong_to_the_participants_organisation(client, world):
 def test_cross_organisation_access_is_404_everywhere(client, world):
     p = create_participant(client, auth(client, world.counsellor_a))
     other = auth(client, world.counsellor_b)
-    for method, suffix in [("GET", ""), ("PATCH", ""), ("POST", "/close"), ("GET", "/consents"),
-                           ("GET", "/access-log")]:
-        response = client.request(method, f"{BASE}/{p['id']}{suffix}", headers={**other, "If-Match": '"1"'},
-                                  json={"reason": "other"} if suffix == "/close" else ({} if method == "PATCH" else None))
+    for method, suffix in [
+        ("GET", ""),
+        ("PATCH", ""),
+        ("POST", "/close"),
+        ("GET", "/consents"),
+        ("GET", "/access-log"),
+    ]:
+        response = client.request(
+            method,
+            f"{BASE}/{p['id']}{suffix}",
+            headers={**other, "If-Match": '"1"'},
+            json={"reason": "other"} if suffix == "/close" else ({} if method == "PATCH" else None),
+        )
         assert response.status_code == 404, (method, suffix)
     assert client.get(BASE, headers=other).json()["items"] == []

@@ -20,35 +20,80 @@ def text_of(pdf: bytes) -> str:
 
 
 def credential(name="Amina", family="El Idrissi") -> dict:
-    levels = {s: {"level": level, "method": "placement_test", "assessedOn": "2026-09-15"}
-              for s, level in (("listening", "B1"), ("reading", "A2"), ("spoken_interaction", "A2"),
-                               ("spoken_production", "B1"), ("writing", "Pre-A1"))}
-    return {"validFrom": "2026-11-25T10:00:00Z", "dossierVersion": 3,
-            "issuingOrganisation": {"name": "Comune di Bologna"},
-            "credentialSubject": {
-                "person": {"givenName": name, "familyName": family, "birthDate": "1988-03-14",
-                           "countryOfBirth": "MA", "citizenships": ["MA"], "motherTongues": ["ar"],
-                           "permit": {"category": "family", "validUntil": "2027-05-18"}},
-                "languages": [{"language": "ar", "motherTongue": True, "levels": {}, "certificates": []},
-                              {"language": "it", "motherTongue": False, "levels": levels, "certificates": [
-                                  {"type": "CILS", "exam": "CILS A2 Integrazione in Italia", "level": "A2",
-                                   "date": "2026-06-10"}]}],
-                "italianMilestones": [{"code": "long_term_permit", "requiredLevel": "A2", "status": "reached"}],
-                "digital": {"competences": [{"code": "1.1", "level": 3, "method": "self_assessment"}],
-                            "areas": [{"area": "1", "level": 3, "europass": "B", "assessed": 1, "total": 3}]},
-                "education": [{"title": "Licence en droit", "institution": "Université Mohammed V", "country": "MA",
-                               "startYear": 2006, "endYear": 2009, "eqf": 6, "recognition": "requested"}],
-                "workExperience": [{"occupation": {"uri": "x", "label": {"it": "cuoco/cuoca", "en": "cook"}},
-                                    "employer": "Riad", "country": "MA", "from": "2012-04-01", "to": None,
-                                    "arrangement": "informal"}],
-                "skills": [{"uri": "y", "label": {"it": "usare coltelli", "en": "use knives"}, "method": "certificate"}],
-                "drivingLicences": [{"category": "B", "country": "MA"}]}}
+    levels = {
+        s: {"level": level, "method": "placement_test", "assessedOn": "2026-09-15"}
+        for s, level in (
+            ("listening", "B1"),
+            ("reading", "A2"),
+            ("spoken_interaction", "A2"),
+            ("spoken_production", "B1"),
+            ("writing", "Pre-A1"),
+        )
+    }
+    return {
+        "validFrom": "2026-11-25T10:00:00Z",
+        "dossierVersion": 3,
+        "issuingOrganisation": {"name": "Comune di Bologna"},
+        "credentialSubject": {
+            "person": {
+                "givenName": name,
+                "familyName": family,
+                "birthDate": "1988-03-14",
+                "countryOfBirth": "MA",
+                "citizenships": ["MA"],
+                "motherTongues": ["ar"],
+                "permit": {"category": "family", "validUntil": "2027-05-18"},
+            },
+            "languages": [
+                {"language": "ar", "motherTongue": True, "levels": {}, "certificates": []},
+                {
+                    "language": "it",
+                    "motherTongue": False,
+                    "levels": levels,
+                    "certificates": [
+                        {"type": "CILS", "exam": "CILS A2 Integrazione in Italia", "level": "A2", "date": "2026-06-10"}
+                    ],
+                },
+            ],
+            "italianMilestones": [{"code": "long_term_permit", "requiredLevel": "A2", "status": "reached"}],
+            "digital": {
+                "competences": [{"code": "1.1", "level": 3, "method": "self_assessment"}],
+                "areas": [{"area": "1", "level": 3, "europass": "B", "assessed": 1, "total": 3}],
+            },
+            "education": [
+                {
+                    "title": "Licence en droit",
+                    "institution": "Université Mohammed V",
+                    "country": "MA",
+                    "startYear": 2006,
+                    "endYear": 2009,
+                    "eqf": 6,
+                    "recognition": "requested",
+                }
+            ],
+            "workExperience": [
+                {
+                    "occupation": {"uri": "x", "label": {"it": "cuoco/cuoca", "en": "cook"}},
+                    "employer": "Riad",
+                    "country": "MA",
+                    "from": "2012-04-01",
+                    "to": None,
+                    "arrangement": "informal",
+                }
+            ],
+            "skills": [{"uri": "y", "label": {"it": "usare coltelli", "en": "use knives"}, "method": "certificate"}],
+            "drivingLicences": [{"category": "B", "country": "MA"}],
+        },
+    }
 
 
 @pytest.mark.parametrize("language", sorted(catalogue()["languages"]))
 def test_every_supported_language_carries_name_levels_and_dossier_id(language):
-    text = text_of(render(credential(), language=language, verify_url="https://competenze.example/verify/abc",
-                          dossier_id=DOSSIER_ID))
+    text = text_of(
+        render(
+            credential(), language=language, verify_url="https://competenze.example/verify/abc", dossier_id=DOSSIER_ID
+        )
+    )
     assert "Amina El Idrissi" in text
     assert DOSSIER_ID in text and "Dossier delle competenze" in text
     for level in ("B1", "A2", "Pre-A1"):
@@ -60,13 +105,20 @@ def test_every_supported_language_carries_name_levels_and_dossier_id(language):
 def test_the_qr_code_scans_to_the_verification_page(language, tmp_path):
     # As a phone would: the first page as an image, read by a QR decoder (zbar).
     url = "https://competenze.example.it/verify/Zq3-_x8bQ2WnY7uT1kLm0pAs9dFgHjKl"
-    (tmp_path / "dossier.pdf").write_bytes(render(credential(), language=language, verify_url=url,
-                                                  dossier_id=DOSSIER_ID))
-    subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(tmp_path / "dossier.pdf"),
-                    str(tmp_path / "page")], check=True)
+    (tmp_path / "dossier.pdf").write_bytes(
+        render(credential(), language=language, verify_url=url, dossier_id=DOSSIER_ID)
+    )
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(tmp_path / "dossier.pdf"), str(tmp_path / "page")],
+        check=True,
+    )
     [image] = tmp_path.glob("page*.png")
-    scanned = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(image)],
-                             capture_output=True, text=True, check=True).stdout.split()
+    scanned = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(image)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     assert scanned == [url]
 
 
@@ -91,13 +143,21 @@ def test_user_text_prints_literally():
 def test_the_largest_allowed_dossier_renders_and_stays_bounded():
     big = credential()
     subject = big["credentialSubject"]
-    subject["workExperience"] = [{"title": f"Lavoro {i}", "employer": "x" * 5000, "country": "AL", "from": "2010-01-01",
-                                  "to": "2011-01-01", "arrangement": "formal", "description": "y" * 5000}
-                                 for i in range(500)]
+    subject["workExperience"] = [
+        {
+            "title": f"Lavoro {i}",
+            "employer": "x" * 5000,
+            "country": "AL",
+            "from": "2010-01-01",
+            "to": "2011-01-01",
+            "arrangement": "formal",
+            "description": "y" * 5000,
+        }
+        for i in range(500)
+    ]
     text = text_of(render(big, language="es", verify_url="https://x/v/1", dossier_id=DOSSIER_ID))
     assert "Lavoro 59" in text and "Lavoro 60" not in text  # lists are capped
     assert 60 * 590 < text.count("x") < 60 * 610  # each employer cut to its 600 characters (and not lost)
-
 
 
 class DrawnText:
@@ -125,8 +185,14 @@ def test_every_character_is_drawn_in_a_font_that_has_it(language):
     # drawn in those fonts they simply vanished from the page.
     texts = [label[language] for label in catalogue()["labels"].values() if language in label]
     texts += ["(محمد) [ሰላም] 1-2/3 «ትግርኛ» {x}"]  # user text mixing scripts and punctuation
-    missing = {(font, char) for text in texts for bold in (False, True) for _x, font, piece in drawn(text, bold)
-               for char in piece if ord(char) not in pdfmetrics.getFont(font).face.charToGlyph}
+    missing = {
+        (font, char)
+        for text in texts
+        for bold in (False, True)
+        for _x, font, piece in drawn(text, bold)
+        for char in piece
+        if ord(char) not in pdfmetrics.getFont(font).face.charToGlyph
+    }
     assert not missing
 
 
@@ -182,31 +248,55 @@ def test_right_to_left_runs_are_in_python_bidis_order():
 
 def test_a_joiner_before_a_lam_alef_does_not_break_the_pdf():
     # arabic-reshaper 3.1, used before HarfBuzz, raised on "\u200dلا"; such a name must print.
-    text = text_of(render(credential(name="Nour", family="Sa\u200dلا"), language="ar", verify_url="https://x/v/1",
-                          dossier_id=DOSSIER_ID))
+    text = text_of(
+        render(
+            credential(name="Nour", family="Sa\u200dلا"),
+            language="ar",
+            verify_url="https://x/v/1",
+            dossier_id=DOSSIER_ID,
+        )
+    )
     assert "Nour" in text and DOSSIER_ID in text
 
 
 def words_by_page(pdf: bytes) -> list[list[tuple[float, float, float, float, str]]]:
     """Every word's box (x0, top, x1, bottom, in points from the top left) and text, per page."""
     html = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-    return [[(float(x0), float(y0), float(x1), float(y1), text) for x0, y0, x1, y1, text in re.findall(
-        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page)]
-        for page in html.split("<page ")[1:]]
+    return [
+        [
+            (float(x0), float(y0), float(x1), float(y1), text)
+            for x0, y0, x1, y1, text in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page
+            )
+        ]
+        for page in html.split("<page ")[1:]
+    ]
 
 
 def test_long_sections_stay_inside_the_page_and_clear_of_the_footer():
     long = credential()
     subject = long["credentialSubject"]
     certificates = [{"type": "CILS", "exam": "CILS B1 cittadinanza", "level": "B1", "date": "2025-06-10"}] * 5
-    subject["languages"] += [{"language": code, "motherTongue": False, "levels": {}, "certificates": certificates}
-                             for code in ("fr", "en", "es", "de", "pt", "ro")]
+    subject["languages"] += [
+        {"language": code, "motherTongue": False, "levels": {}, "certificates": certificates}
+        for code in ("fr", "en", "es", "de", "pt", "ro")
+    ]
     subject["drivingLicences"] = [{"category": "B", "country": "MA", "validUntil": "2030-01-01"}] * 60
-    subject["plan"] = {"status": "active", "steps": [{"title": f"Passo {i} " + "corso di italiano " * 8,
-                                                      "status": "planned", "dueDate": "2027-01-01"} for i in range(60)]}
+    subject["plan"] = {
+        "status": "active",
+        "steps": [
+            {"title": f"Passo {i} " + "corso di italiano " * 8, "status": "planned", "dueDate": "2027-01-01"}
+            for i in range(60)
+        ],
+    }
     subject["education"] *= 60
-    subject["workExperience"] = [{**subject["workExperience"][0], "employer": "Ristorante del porto " * 9,
-                                  "description": "Preparazione dei piatti e gestione della cucina. " * 12}] * 60
+    subject["workExperience"] = [
+        {
+            **subject["workExperience"][0],
+            "employer": "Ristorante del porto " * 9,
+            "description": "Preparazione dei piatti e gestione della cucina. " * 12,
+        }
+    ] * 60
     subject["workExperience"][0]["description"] = "https://esempio.it/" + "x" * 500  # one word, wider than a line
     pages = words_by_page(render(long, language="ar", verify_url="https://x/v/1", dossier_id=DOSSIER_ID))
     width, height = A4
@@ -228,8 +318,9 @@ def test_a_section_title_never_ends_a_page():
     for before in range(40):
         dossier = credential()
         subject = dossier["credentialSubject"]
-        subject["education"] = [{"title": f"Titolo {i}", "institution": "Istituto", "country": "MA"}
-                                for i in range(before)]
+        subject["education"] = [
+            {"title": f"Titolo {i}", "institution": "Istituto", "country": "MA"} for i in range(before)
+        ]
         subject["workExperience"][0]["description"] = "Preparazione dei piatti e gestione della cucina. " * 15
         pages = words_by_page(render(dossier, language="fr", verify_url="https://x/v/1", dossier_id=DOSSIER_ID))
         for number, words in enumerate(pages[:-1], start=1):
@@ -248,12 +339,22 @@ def test_what_a_participant_and_an_employer_read_is_in_both_languages():
     cpi = credential()
     subject = cpi["credentialSubject"]
     subject["person"].update({"email": "amina@example.org", "phone": "+393331234567"})
-    subject["plan"] = {"status": "active", "steps": [
-        {"kind": "italian_course", "title": "Corso B1", "status": "done", "dueDate": "2027-03-31",
-         "completedOn": "2026-12-01"},
-        {"kind": "internship", "title": "Tirocinio", "status": "planned", "dueDate": "2027-05-01"}]}
-    subject["drivingLicences"] = [{"category": "B", "country": "MA", "validUntil": "2030-01-01",
-                                   "statusInItaly": "convertible"}]
+    subject["plan"] = {
+        "status": "active",
+        "steps": [
+            {
+                "kind": "italian_course",
+                "title": "Corso B1",
+                "status": "done",
+                "dueDate": "2027-03-31",
+                "completedOn": "2026-12-01",
+            },
+            {"kind": "internship", "title": "Tirocinio", "status": "planned", "dueDate": "2027-05-01"},
+        ],
+    }
+    subject["drivingLicences"] = [
+        {"category": "B", "country": "MA", "validUntil": "2030-01-01", "statusInItaly": "convertible"}
+    ]
     text = _words(text_of(render(cpi, language="uk", verify_url="https://x/v/1", dossier_id=DOSSIER_ID)))
     labels = catalogue()["labels"]
     # Plan and step statuses, and a finished step's completion date rather than its due date.
@@ -277,16 +378,30 @@ def test_the_public_profile_shows_only_milestones_reached_or_evidenced():
     from competenze.dossiers.document import Issuance, Snapshot
     from competenze.dossiers.document import credential as build
 
-    milestones = [{"code": "long_term_permit", "requiredLevel": "A2", "status": "formally_evidenced"},
-                  {"code": "citizenship", "requiredLevel": "B1", "status": "not_reached"},
-                  {"code": "integration_agreement", "requiredLevel": "A2", "status": "reached"}]
+    milestones = [
+        {"code": "long_term_permit", "requiredLevel": "A2", "status": "formally_evidenced"},
+        {"code": "citizenship", "requiredLevel": "B1", "status": "not_reached"},
+        {"code": "integration_agreement", "requiredLevel": "A2", "status": "reached"},
+    ]
     snapshot = Snapshot(person={"givenName": "Amina", "familyName": "El Idrissi"}, italian_milestones=milestones)
 
     def issued(profile):
-        return build(snapshot, Issuance(dossier_id=DOSSIER_ID, subject_id="urn:uuid:x", profile=profile, version=1,
-                                        issuer_url="https://x", organisation_id="o", organisation_name="Comune",
-                                        valid_from="2026-12-01T00:00:00Z", valid_until=None, context_url="https://x/c",
-                                        status_entries=[]))["credentialSubject"]["italianMilestones"]
+        return build(
+            snapshot,
+            Issuance(
+                dossier_id=DOSSIER_ID,
+                subject_id="urn:uuid:x",
+                profile=profile,
+                version=1,
+                issuer_url="https://x",
+                organisation_id="o",
+                organisation_name="Comune",
+                valid_from="2026-12-01T00:00:00Z",
+                valid_until=None,
+                context_url="https://x/c",
+                status_entries=[],
+            ),
+        )["credentialSubject"]["italianMilestones"]
 
     assert [m["code"] for m in issued("public")] == ["long_term_permit", "integration_agreement"]
     assert issued("cpi") == milestones
@@ -301,14 +416,28 @@ def test_a_person_s_text_cannot_reorder_what_is_printed_around_it():
     override reversed the country and years after it. Old records may still hold one: it is
     dropped, and each value is drawn in an isolate of its own."""
     spoofed = credential()
-    spoofed["credentialSubject"]["education"] = [{
-        "title": "Laurea", "institution": "جامعة دمشق \u202egnp.exe", "country": "SY", "startYear": 2006,
-        "endYear": 2010, "recognition": "none"}]
+    spoofed["credentialSubject"]["education"] = [
+        {
+            "title": "Laurea",
+            "institution": "جامعة دمشق \u202egnp.exe",
+            "country": "SY",
+            "startYear": 2006,
+            "endYear": 2010,
+            "recognition": "none",
+        }
+    ]
     pdf = render(spoofed, language="uk", verify_url="https://x/v/1", dossier_id=DOSSIER_ID)
     text = text_of(pdf)
     assert "gnp.exe" in text and "exe.png" not in text and "airiS" not in text
-    line = next(words for words in ([w for w in page if abs(w[1] - top) < 2] for page in words_by_page(pdf)
-                                    for top in {w[1] for w in page if w[4] == "Siria"}) if words)
+    line = next(
+        words
+        for words in (
+            [w for w in page if abs(w[1] - top) < 2]
+            for page in words_by_page(pdf)
+            for top in {w[1] for w in page if w[4] == "Siria"}
+        )
+        if words
+    )
     x = {w[4]: w[0] for w in line}
     institution = [w for w in line if w[4].startswith("gnp.exe") or "\ufb50" <= w[4][0] <= "\ufeff"]
     # Left to right: the whole institution (right to left inside its isolate), then

@@ -7,8 +7,17 @@ from hypothesis import strategies as st
 
 from competenze.plans import rules
 from competenze.plans.rules import (
-    CLOSED_STEP, OPEN_PLAN, IllegalTransition, PlanAction, PlanState, PlanStatus, ReferralAction, ReferralStatus,
-    StepAction, StepStatus)
+    CLOSED_STEP,
+    OPEN_PLAN,
+    IllegalTransition,
+    PlanAction,
+    PlanState,
+    PlanStatus,
+    ReferralAction,
+    ReferralStatus,
+    StepAction,
+    StepStatus,
+)
 
 STEP_IDS = ["s0", "s1", "s2", "s3"]
 actions = st.one_of(
@@ -42,8 +51,9 @@ def invariants(state: PlanState, closed_before: PlanState | None) -> None:
         assert all(s in CLOSED_STEP for s in state.steps.values()), "a completed plan has no open step"
     for step, status in state.steps.items():
         if status in (StepStatus.in_progress, StepStatus.done):
-            assert all(state.steps[d] == StepStatus.done for d in state.depends_on.get(step, ())), \
+            assert all(state.steps[d] == StepStatus.done for d in state.depends_on.get(step, ())), (
                 "a started step never waits for an unfinished one"
+            )
     if closed_before is not None:
         assert state == closed_before, "a closed plan never changes"
 

@@ -19,23 +19,44 @@ def shared(client, world, db):
     from tests.factories import make_client
 
     api_client = make_client(db, cpi)
-    client.post(f"/api/v1/participants/{participant['id']}/consents", headers=h, json={
-        "purpose": "dossier_sharing", "recipient_organisation_id": str(cpi.id), "method": "paper"})
-    dossier = client.post(f"/api/v1/participants/{participant['id']}/dossiers", headers=h, json={"profile": "cpi"}).json()
-    return {"h": h, "admin": auth(client, world.admin_a), "client": client_auth(client, api_client),
-            "participant": participant, "dossier": dossier}
+    client.post(
+        f"/api/v1/participants/{participant['id']}/consents",
+        headers=h,
+        json={"purpose": "dossier_sharing", "recipient_organisation_id": str(cpi.id), "method": "paper"},
+    )
+    dossier = client.post(
+        f"/api/v1/participants/{participant['id']}/dossiers", headers=h, json={"profile": "cpi"}
+    ).json()
+    return {
+        "h": h,
+        "admin": auth(client, world.admin_a),
+        "client": client_auth(client, api_client),
+        "participant": participant,
+        "dossier": dossier,
+    }
 
 
 def test_every_response_with_personal_or_staff_data_says_no_store(client, world, shared):
     dossier, h = shared["dossier"], shared["h"]
     token = client.get(f"/api/v1/dossiers/{dossier['id']}", headers={**h, "Accept": "application/vc+jwt"}).text
-    calls = [*((f"/api/v1/dossiers/{dossier['id']}", {**who, "Accept": media})
-               for media in DOSSIER_TYPES for who in (h, shared["client"])),
-             ("/api/v1/dossiers", h), ("/api/v1/dossiers", shared["client"]),
-             ("/api/v1/users", shared["admin"]), (f"/api/v1/users/{world.counsellor_a.id}", shared["admin"]),
-             ("/api/v1/auth/me", h), ("/api/v1/auth/me", shared["client"]), ("/api/v1/organisations", h),
-             (f"/api/v1/organisations/{world.org_a.id}", h), ("/api/v1/participants", h),
-             (f"/api/v1/participants/{shared['participant']['id']}/dossiers", h), ("/api/v1/caseload", h)]
+    calls = [
+        *(
+            (f"/api/v1/dossiers/{dossier['id']}", {**who, "Accept": media})
+            for media in DOSSIER_TYPES
+            for who in (h, shared["client"])
+        ),
+        ("/api/v1/dossiers", h),
+        ("/api/v1/dossiers", shared["client"]),
+        ("/api/v1/users", shared["admin"]),
+        (f"/api/v1/users/{world.counsellor_a.id}", shared["admin"]),
+        ("/api/v1/auth/me", h),
+        ("/api/v1/auth/me", shared["client"]),
+        ("/api/v1/organisations", h),
+        (f"/api/v1/organisations/{world.org_a.id}", h),
+        ("/api/v1/participants", h),
+        (f"/api/v1/participants/{shared['participant']['id']}/dossiers", h),
+        ("/api/v1/caseload", h),
+    ]
     for path, headers in calls:
         response = client.get(path, headers=headers)
         assert response.status_code == 200, (path, response.text)  # really reached, signed in
@@ -45,8 +66,9 @@ def test_every_response_with_personal_or_staff_data_says_no_store(client, world,
     assert verified.headers["cache-control"] == "no-store"
     # Clients that keep their own copy still revalidate it.
     pulled = client.get(f"/api/v1/dossiers/{dossier['id']}", headers=shared["client"])
-    again = client.get(f"/api/v1/dossiers/{dossier['id']}",
-                       headers={**shared["client"], "If-None-Match": pulled.headers["etag"]})
+    again = client.get(
+        f"/api/v1/dossiers/{dossier['id']}", headers={**shared["client"], "If-None-Match": pulled.headers["etag"]}
+    )
     assert again.status_code == 304 and again.headers["cache-control"] == "no-store"
 
 

@@ -21,16 +21,18 @@ def test_production_refuses_a_database_with_demo_data(database_url, keys_dir, db
     org.is_demo = True
     db.add(org)
     db.commit()
-    settings = Settings(environment="production", issuer="https://competenze.example", database_url=database_url,
-                        keys_dir=keys_dir)
+    settings = Settings(
+        environment="production", issuer="https://competenze.example", database_url=database_url, keys_dir=keys_dir
+    )
     with pytest.raises(StartupRefused, match="demo"):
         with TestClient(create_app(settings)):
             pass
 
 
 def test_production_hides_docs_unless_enabled(database_url, keys_dir):
-    settings = Settings(environment="production", issuer="https://competenze.example", database_url=database_url,
-                        keys_dir=keys_dir)
+    settings = Settings(
+        environment="production", issuer="https://competenze.example", database_url=database_url, keys_dir=keys_dir
+    )
     with TestClient(create_app(settings)) as client:
         assert client.get("/docs").status_code == 404
         assert client.get("/openapi.json").status_code == 404
@@ -105,7 +107,9 @@ def test_a_pull_waits_for_another_process_s_sqlite_lock_off_the_event_loop(tmp_p
     assert time.monotonic() - started < 1  # told at once, not after the 10 s busy timeout
     # The fallback, a waiting transaction, waits for the lock instead of failing.
     threading.Timer(0.3, lambda: other.execute("COMMIT")).start()
-    run_transaction(engine, lambda connection: connection.connection.driver_connection.execute("INSERT INTO t VALUES (1)"))
+    run_transaction(
+        engine, lambda connection: connection.connection.driver_connection.execute("INSERT INTO t VALUES (1)")
+    )
 
     def fails(connection):
         connection.connection.driver_connection.execute("INSERT INTO t VALUES (2)")

@@ -20,13 +20,13 @@ def from_address(app, address: str):
 
 
 def _attempt(client, email, password="wrong password!"):
-    return client.post("/api/v1/auth/token", data={"grant_type": "password", "username": email,
-                                                   "password": password})
+    return client.post("/api/v1/auth/token", data={"grant_type": "password", "username": email, "password": password})
 
 
 def _client_attempt(client, client_id, secret="nope"):
-    return client.post("/api/v1/auth/token", data={"grant_type": "client_credentials", "client_id": client_id,
-                                                   "client_secret": secret})
+    return client.post(
+        "/api/v1/auth/token", data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
+    )
 
 
 def test_failures_from_one_address_do_not_lock_the_owner_out_from_another(app, client, world, settings):
@@ -137,9 +137,20 @@ def test_failed_client_credentials_are_throttled_for_their_address(client, world
     assert _client_attempt(client, world.api_client.client_id, CLIENT_SECRET).status_code == 429
 
 
-@pytest.mark.parametrize(("attempt", "elapsed", "expected"), [
-    (10, 0, 0), (11, 0, 1), (12, 0, 3), (13, 0, 7), (13, 5, 2), (13, 6.5, 1), (17, 0, 63 + 60), (18, 0, 63 + 120),
-    (17, 200, 0)])
+@pytest.mark.parametrize(
+    ("attempt", "elapsed", "expected"),
+    [
+        (10, 0, 0),
+        (11, 0, 1),
+        (12, 0, 3),
+        (13, 0, 7),
+        (13, 5, 2),
+        (13, 6.5, 1),
+        (17, 0, 63 + 60),
+        (18, 0, 63 + 120),
+        (17, 200, 0),
+    ],
+)
 def test_the_account_delay_schedule(attempt, elapsed, expected):
     start = datetime(2026, 12, 1, tzinfo=UTC)
     assert account_wait(attempt, start, start + timedelta(seconds=elapsed), free=10, max_delay=60) == expected
@@ -162,16 +173,26 @@ def test_parallel_guesses_are_judged_one_after_another_and_never_lock_the_owner_
 
         def guess():
             start.wait()
-            statuses.append(httpx.post(url_of(base), timeout=60, headers={"X-Forwarded-For": "198.51.100.7"}, data={
-                "grant_type": "password", "username": world.counsellor_a.email, "password": "a wrong guess"}).status_code)
+            statuses.append(
+                httpx.post(
+                    url_of(base),
+                    timeout=60,
+                    headers={"X-Forwarded-For": "198.51.100.7"},
+                    data={"grant_type": "password", "username": world.counsellor_a.email, "password": "a wrong guess"},
+                ).status_code
+            )
 
         threads = [threading.Thread(target=guess) for _ in range(30)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        owner = httpx.post(url_of(base), headers={"X-Forwarded-For": "192.0.2.9"}, timeout=60, data={
-            "grant_type": "password", "username": world.counsellor_a.email, "password": PASSWORD})
+        owner = httpx.post(
+            url_of(base),
+            headers={"X-Forwarded-For": "192.0.2.9"},
+            timeout=60,
+            data={"grant_type": "password", "username": world.counsellor_a.email, "password": PASSWORD},
+        )
     limit = settings.login_max_failures_per_account_address
     assert sorted(statuses) == [400] * limit + [429] * (30 - limit), sorted(statuses)
     assert owner.status_code == 200, owner.text

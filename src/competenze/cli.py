@@ -30,8 +30,14 @@ def cmd_serve(args) -> int:
 
     from competenze.main import create_app
 
-    uvicorn.run(create_app(), host=args.host, port=args.port, proxy_headers=True,
-                forwarded_allow_ips=_settings().forwarded_allow_ips, log_level="info")
+    uvicorn.run(
+        create_app(),
+        host=args.host,
+        port=args.port,
+        proxy_headers=True,
+        forwarded_allow_ips=_settings().forwarded_allow_ips,
+        log_level="info",
+    )
     return 0
 
 
@@ -57,8 +63,10 @@ def cmd_demo(args) -> int:
     for user in credentials["users"]:
         print(f"  {user['role']:<15} {user['email']:<42} {user['password']}  ({user['organisation']['name']})")
     for client in credentials["clients"]:
-        print(f"  machine client  client_id={client['client_id']} client_secret={client['client_secret']}"
-              f"  scopes={' '.join(client['scopes'])}")
+        print(
+            f"  machine client  client_id={client['client_id']} client_secret={client['client_secret']}"
+            f"  scopes={' '.join(client['scopes'])}"
+        )
     return 0
 
 
@@ -92,8 +100,13 @@ def cmd_users_create(args) -> int:
     if not args.password_stdin:
         return _fail("pass the password on standard input with --password-stdin")
     password = sys.stdin.readline().rstrip("\n")
-    data = UserCreate(email=args.email, display_name=args.name or args.email, role=args.role,
-                      password=password, organisation_id=uuid.UUID(args.org))
+    data = UserCreate(
+        email=args.email,
+        display_name=args.name or args.email,
+        role=args.role,
+        password=password,
+        organisation_id=uuid.UUID(args.org),
+    )
     with _session() as session:
         user = create_user(session, data, actor=None, ctx=None)
         session.commit()
@@ -107,11 +120,20 @@ def cmd_clients_create(args) -> int:
     from competenze.organisations.service import create_client
 
     with _session() as session:
-        client, secret = create_client(session, organisation_id=uuid.UUID(args.org),
-                                       name=args.name or "API client", scopes=args.scope)
+        client, secret = create_client(
+            session, organisation_id=uuid.UUID(args.org), name=args.name or "API client", scopes=args.scope
+        )
         session.commit()
-    print(json.dumps({"client_id": client.client_id, "client_secret": secret,
-                      "scopes": client.scopes.split(), "organisation_id": str(client.organisation_id)}))
+    print(
+        json.dumps(
+            {
+                "client_id": client.client_id,
+                "client_secret": secret,
+                "scopes": client.scopes.split(),
+                "organisation_id": str(client.organisation_id),
+            }
+        )
+    )
     return 0
 
 
@@ -142,11 +164,14 @@ def cmd_esco_import(args) -> int:
         report = import_directory(session, directory)
         session.commit()
     summary = report.as_dict()
-    print(json.dumps(summary) if args.json else
-          f"imported {directory}: languages {', '.join(summary['languages'])}; the catalogue holds "
-          f"{report.occupations} occupations and {report.skills} skills; {report.labels} labels and "
-          f"{report.relations} relations written, {report.skipped} rows skipped "
-          f"({time.monotonic() - started:.1f} s)")
+    print(
+        json.dumps(summary)
+        if args.json
+        else f"imported {directory}: languages {', '.join(summary['languages'])}; the catalogue holds "
+        f"{report.occupations} occupations and {report.skills} skills; {report.labels} labels and "
+        f"{report.relations} relations written, {report.skipped} rows skipped "
+        f"({time.monotonic() - started:.1f} s)"
+    )
     return 0
 
 
@@ -188,8 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
     orgs = sub.add_parser("orgs", help="organisations").add_subparsers(dest="action", required=True)
     p = orgs.add_parser("create", help="create an organisation; prints its id")
     p.add_argument("--name", required=True)
-    p.add_argument("--kind", required=True,
-                   choices=["region", "municipality", "cpi", "cti", "third_sector", "training_agency"])
+    p.add_argument(
+        "--kind", required=True, choices=["region", "municipality", "cpi", "cti", "third_sector", "training_agency"]
+    )
     p.add_argument("--province", default=None, help="province code, e.g. BO")
     p.set_defaults(func=cmd_orgs_create)
     orgs.add_parser("list", help="list organisations").set_defaults(func=cmd_orgs_list)
@@ -217,15 +243,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     esco = sub.add_parser("esco", help="ESCO catalogue").add_subparsers(dest="action", required=True)
     p = esco.add_parser("import", help="load official ESCO v1.2 CSV files (idempotent)")
-    p.add_argument("directory", nargs="?", default=None,
-                   help="folder with occupations_<lang>.csv, skills_<lang>.csv, occupationSkillRelations.csv "
-                        "(default: the curated subset shipped with the service)")
+    p.add_argument(
+        "directory",
+        nargs="?",
+        default=None,
+        help="folder with occupations_<lang>.csv, skills_<lang>.csv, occupationSkillRelations.csv "
+        "(default: the curated subset shipped with the service)",
+    )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_esco_import)
 
     audit = sub.add_parser("audit", help="audit log").add_subparsers(dest="action", required=True)
     audit.add_parser("verify", help="check the hash chain; reports the first tampered row").set_defaults(
-        func=cmd_audit_verify)
+        func=cmd_audit_verify
+    )
 
     openapi = sub.add_parser("openapi", help="OpenAPI document").add_subparsers(dest="action", required=True)
     p = openapi.add_parser("export", help="write openapi/openapi.json")
@@ -252,8 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     except (KeySetError, EscoImportError, ValueError) as exc:
         return _fail(str(exc))
     except OperationalError as exc:
-        return _fail(f"database error ({exc.orig}); is COMPETENZE_DATABASE_URL right and "
-                     "has `competenze migrate` run?")
+        return _fail(f"database error ({exc.orig}); is COMPETENZE_DATABASE_URL right and has `competenze migrate` run?")
 
 
 if __name__ == "__main__":

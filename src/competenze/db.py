@@ -156,7 +156,7 @@ def serialise_on(session: Session, scope: str, key: str) -> None:
     if session.get_bind().dialect.name != "postgresql":
         return
     digest = hashlib.sha256(f"{scope}\x00{key}".encode()).digest()
-    first, second = (int.from_bytes(digest[i:i + 4], "big", signed=True) for i in (0, 4))
+    first, second = (int.from_bytes(digest[i : i + 4], "big", signed=True) for i in (0, 4))
     session.execute(text("SELECT pg_advisory_xact_lock(:first, :second)"), {"first": first, "second": second})
 
 
@@ -291,6 +291,7 @@ async def in_transaction(request: Request, work: Callable[[DriverConnection], T]
 async def in_session(request: Request, work: Callable[[Session], T]) -> T:
     """Run `work(session)` as the request's one transaction on one worker thread: a creating
     hot path (dossier issuance) without a thread hop per dependency."""
+
     def run() -> T:
         with transaction(request.app.state.engine) as session:
             return work(session)
@@ -321,12 +322,18 @@ class Prepared:
             compiled = self.statement.compile(dialect=dialect, column_keys=self.column_keys)
             # What only SQLAlchemy's own execution handles: Python-side column defaults,
             # expanding IN (...) lists, parameters rendered at execution, escaped names.
-            if (compiled.insert_prefetch or compiled.post_compile_params or compiled.literal_execute_params
-                    or compiled.escaped_bind_names):
+            if (
+                compiled.insert_prefetch
+                or compiled.post_compile_params
+                or compiled.literal_execute_params
+                or compiled.escaped_bind_names
+            ):
                 raise TypeError("db.Prepared cannot run this statement; use a Session or Connection")
             # dialect_impl: the type as this database stores it (e.g. SQLite's DATETIME text).
-            binds = {name: (bind.effective_value, bind.type.dialect_impl(dialect).bind_processor(dialect))
-                     for name, bind in compiled.binds.items()}
+            binds = {
+                name: (bind.effective_value, bind.type.dialect_impl(dialect).bind_processor(dialect))
+                for name, bind in compiled.binds.items()
+            }
             # Positional drivers (sqlite3) take a list in the statement's order, where a name
             # may appear twice (its value is processed once); named ones (psycopg) a dict.
             names = tuple(binds)
@@ -334,15 +341,24 @@ class Prepared:
             columns = list(getattr(self.statement, "exported_columns", ()))
             results = [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns]
             found = self._compiled[key] = (
-                compiled.string, names, order, [(name, *spec) for name, spec in binds.items()],
+                compiled.string,
+                names,
+                order,
+                [(name, *spec) for name, spec in binds.items()],
                 results if any(results) else None,
-                namedtuple("Row", [column.key for column in columns], rename=True))  # row.name, as Core rows
+                namedtuple("Row", [column.key for column in columns], rename=True),
+            )  # row.name, as Core rows
         return found
 
     @staticmethod
     def _parameters(names: tuple, order: list[int] | None, binds: list, values: list[dict[str, Any]]) -> list:
-        parameters = [[v if (v := given.get(name, default)) is None or process is None else process(v)
-                       for name, default, process in binds] for given in values]
+        parameters = [
+            [
+                v if (v := given.get(name, default)) is None or process is None else process(v)
+                for name, default, process in binds
+            ]
+            for given in values
+        ]
         if order is not None:
             return [[p[i] for i in order] for p in parameters]
         return [dict(zip(names, p)) for p in parameters]
@@ -365,8 +381,9 @@ class Prepared:
             return [tuple(row) for row in rows]
         if results is None:
             return [row_type._make(row) for row in rows]
-        return [row_type._make([v if process is None else process(v) for process, v in zip(results, row)])
-                for row in rows]
+        return [
+            row_type._make([v if process is None else process(v) for process, v in zip(results, row)]) for row in rows
+        ]
 
     def rows(self, connection: AnyConnection, **values: Any) -> list[tuple]:
         return self._run(connection, [values], many=False)

@@ -32,8 +32,14 @@ class AppError(Exception):
     # family): those are raised with keep_changes=True and db.get_session commits.
     keep_changes = False
 
-    def __init__(self, detail: str | None = None, *, headers: dict[str, str] | None = None,
-                 keep_changes: bool = False, **extra: Any) -> None:
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        headers: dict[str, str] | None = None,
+        keep_changes: bool = False,
+        **extra: Any,
+    ) -> None:
         super().__init__(detail or self.title)
         self.detail = detail or self.title
         self.headers = headers or {}
@@ -48,12 +54,17 @@ class BadRequest(AppError):
 class Unauthorized(AppError):
     status, slug, title = 401, "unauthorized", "Authentication required"
 
-    def __init__(self, detail: str | None = None, *, keep_changes: bool = False, token_sent: bool = True,
-                 **extra: Any) -> None:
+    def __init__(
+        self, detail: str | None = None, *, keep_changes: bool = False, token_sent: bool = True, **extra: Any
+    ) -> None:
         # RFC 6750 §3.1: a request that sent no credentials gets the challenge without an error code.
         challenge = 'Bearer error="invalid_token"' if token_sent else 'Bearer realm="competenze"'
-        super().__init__(detail or "A valid access token is required.", headers={"WWW-Authenticate": challenge},
-                         keep_changes=keep_changes, **extra)
+        super().__init__(
+            detail or "A valid access token is required.",
+            headers={"WWW-Authenticate": challenge},
+            keep_changes=keep_changes,
+            **extra,
+        )
 
 
 class Forbidden(AppError):
@@ -92,8 +103,7 @@ class TooManyRequests(AppError):
     status, slug, title = 429, "too-many-requests", "Too many requests"
 
     def __init__(self, detail: str, *, retry_after: int, keep_changes: bool = False) -> None:
-        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after))},
-                         keep_changes=keep_changes)
+        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after))}, keep_changes=keep_changes)
 
 
 class ServiceUnavailable(AppError):
@@ -112,17 +122,28 @@ def _wants_html(request: Request) -> bool:
     return "text/html" in accept
 
 
-def problem_response(request: Request, status: int, slug: str, title: str, detail: str,
-                     headers: dict[str, str] | None = None, **extra: Any) -> Response:
+def problem_response(
+    request: Request,
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
     request_id = getattr(request.state, "request_id", None)
     if _wants_html(request):
         from competenze.web.templating import render_error_page
 
-        response = render_error_page(request, status=status, title=title, detail=detail,
-                                     request_id=request_id)
+        response = render_error_page(request, status=status, title=title, detail=detail, request_id=request_id)
     else:
-        body: dict[str, Any] = {"type": PROBLEM_BASE + slug, "title": title, "status": status,
-                                "detail": detail, "instance": request.url.path}
+        body: dict[str, Any] = {
+            "type": PROBLEM_BASE + slug,
+            "title": title,
+            "status": status,
+            "detail": detail,
+            "instance": request.url.path,
+        }
         if request_id:
             body["request_id"] = request_id
         body.update(extra)
@@ -178,8 +199,9 @@ def invalid_input(errors: Iterable[Mapping[str, Any]], within: tuple = ("body",)
         if err.get("type") == "extra_forbidden":
             message = "unknown field; remove it"
         loc = tuple(err.get("loc", ()))
-        field = _field_name(loc if loc[:1] in (("query",), ("header",), ("path",), ("cookie",), ("body",))
-                            else (*within, *loc))
+        field = _field_name(
+            loc if loc[:1] in (("query",), ("header",), ("path",), ("cookie",), ("body",)) else (*within, *loc)
+        )
         # Cross-field checks (model validators) name their field first: "levels: ...".
         named = _MODEL_LEVEL_FIELD.match(message) if err.get("type") == "value_error" else None
         if named:
@@ -195,15 +217,15 @@ def internal_error(request: Request) -> Response:
     (web.middleware.RequestContextMiddleware sends it, so it carries every header a response
     does: Starlette's own last-resort handler answers outside the middleware.)"""
     log.exception("unhandled error on %s", request.url.path)
-    return problem_response(request, 500, "internal-error", "Internal error",
-                            "Something went wrong on our side; it has been logged.")
+    return problem_response(
+        request, 500, "internal-error", "Internal error", "Something went wrong on our side; it has been logged."
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> Response:
-        return problem_response(request, exc.status, exc.slug, exc.title, exc.detail,
-                                exc.headers, **exc.extra)
+        return problem_response(request, exc.status, exc.slug, exc.title, exc.detail, exc.headers, **exc.extra)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
@@ -212,8 +234,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        titles = {400: "Bad request", 404: "Not found", 405: "Method not allowed",
-                  401: "Authentication required", 403: "Not allowed"}
+        titles = {
+            400: "Bad request",
+            404: "Not found",
+            405: "Method not allowed",
+            401: "Authentication required",
+            403: "Not allowed",
+        }
         title = titles.get(exc.status_code, "Error")
         detail = exc.detail if isinstance(exc.detail, str) else title
         headers = dict(exc.headers or {})
@@ -243,20 +270,20 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     async def _db_down(request: Request, exc: OperationalError) -> Response:
-        log.error("database unavailable on %s: %s: %s", request.url.path, exc.orig.__class__.__name__,
-                  str(exc.orig)[:200])
+        log.error(
+            "database unavailable on %s: %s: %s", request.url.path, exc.orig.__class__.__name__, str(exc.orig)[:200]
+        )
         e = ServiceUnavailable("The database is not reachable right now; try again shortly.")
-        return problem_response(request, e.status, e.slug, e.title, e.detail,
-                                {"Retry-After": "5"})
+        return problem_response(request, e.status, e.slug, e.title, e.detail, {"Retry-After": "5"})
 
     @app.exception_handler(DBAPIError)
     async def _db_error(request: Request, exc: DBAPIError) -> Response:
         if exc.connection_invalidated:
             return await _db_down(request, exc)  # type: ignore[arg-type]
         log.exception("database error on %s", request.url.path)
-        return problem_response(request, 500, "internal-error", "Internal error",
-                                "Something went wrong on our side; it has been logged.")
-
+        return problem_response(
+            request, 500, "internal-error", "Internal error", "Something went wrong on our side; it has been logged."
+        )
 
 
 class Problem(BaseModel):
@@ -272,17 +299,29 @@ class Problem(BaseModel):
 
 
 _DESCRIPTIONS = {
-    400: "Bad request", 401: "Missing or invalid access token", 403: "Not allowed for your role",
-    404: "Not found, or not visible to you", 405: "Method not allowed",
-    406: "None of the representations asked for in Accept is available", 409: "Conflict",
-    412: "The record changed since you read it (stale If-Match)", 413: "Request body too large",
-    422: "Invalid input (the fields are named)", 428: "If-Match header required",
-    429: "Too many requests (see Retry-After)", 503: "Temporarily unavailable (see Retry-After)",
+    400: "Bad request",
+    401: "Missing or invalid access token",
+    403: "Not allowed for your role",
+    404: "Not found, or not visible to you",
+    405: "Method not allowed",
+    406: "None of the representations asked for in Accept is available",
+    409: "Conflict",
+    412: "The record changed since you read it (stale If-Match)",
+    413: "Request body too large",
+    422: "Invalid input (the fields are named)",
+    428: "If-Match header required",
+    429: "Too many requests (see Retry-After)",
+    503: "Temporarily unavailable (see Retry-After)",
 }
 
 
 def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries documenting problem+json errors, for a router's `responses`."""
-    return {code: {"description": _DESCRIPTIONS[code], "model": Problem,
-                   "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
-            for code in codes}
+    return {
+        code: {
+            "description": _DESCRIPTIONS[code],
+            "model": Problem,
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for code in codes
+    }

@@ -40,7 +40,8 @@ log = logging.getLogger("competenze")
 
 API_DESCRIPTION = (
     "Skills assessment and signed competence dossiers for Emilia-Romagna's integration "
-    "programme (PLEIADI). Errors are RFC 9457 application/problem+json.")
+    "programme (PLEIADI). Errors are RFC 9457 application/problem+json."
+)
 
 
 class StartupRefused(RuntimeError):
@@ -56,8 +57,9 @@ def _refuse_unsafe_production(settings: Settings, engine) -> None:
     except SQLAlchemyError as exc:
         raise StartupRefused(f"database not ready ({exc.__class__.__name__}); run `competenze migrate`") from None
     if demo is not None:
-        raise StartupRefused("this database holds the demo network (demo passwords and secrets); "
-                             "production refuses to start on it")
+        raise StartupRefused(
+            "this database holds the demo network (demo passwords and secrets); production refuses to start on it"
+        )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -86,10 +88,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine.dispose()
 
     docs = settings.show_docs
-    app = FastAPI(title="competenze", version="1.0.0", description=API_DESCRIPTION,
-                  lifespan=lifespan, debug=settings.debug,
-                  docs_url=None, redoc_url=None,  # /docs is web.pages.api_docs
-                  openapi_url="/openapi.json" if docs else None)
+    app = FastAPI(
+        title="competenze",
+        version="1.0.0",
+        description=API_DESCRIPTION,
+        lifespan=lifespan,
+        debug=settings.debug,
+        docs_url=None,
+        redoc_url=None,  # /docs is web.pages.api_docs
+        openapi_url="/openapi.json" if docs else None,
+    )
     app.state.settings, app.state.engine, app.state.keys = settings, engine, keys
     # On SQLite the hot path's transactions run in the event loop, on a connection of their own.
     app.state.loop_connection = LoopConnection(engine) if settings.is_sqlite else None
@@ -115,8 +123,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(frameworks_router)
     app.include_router(pages_router)
     # Swagger UI's own files (the fastapi-offline package ships them), then ours.
-    app.mount("/static/swagger", StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"),
-              name="swagger")
+    app.mount(
+        "/static/swagger", StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"), name="swagger"
+    )
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")
 
     built_openapi = app.openapi
@@ -134,8 +143,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             with engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
         except SQLAlchemyError:
-            return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503,
-                                headers={"Retry-After": "5"})
+            return JSONResponse(
+                {"status": "unavailable", "database": "unreachable"}, status_code=503, headers={"Retry-After": "5"}
+            )
         return JSONResponse({"status": "ready"})
 
     return app

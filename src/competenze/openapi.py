@@ -15,8 +15,14 @@ def document() -> dict:
 
     with tempfile.TemporaryDirectory() as tmp:
         keys.generate(Path(tmp) / "keys")
-        app = create_app(Settings(database_url=f"sqlite:///{tmp}/schema.db", keys_dir=Path(tmp) / "keys",
-                                  docs_enabled=True, environment="development"))
+        app = create_app(
+            Settings(
+                database_url=f"sqlite:///{tmp}/schema.db",
+                keys_dir=Path(tmp) / "keys",
+                docs_enabled=True,
+                environment="development",
+            )
+        )
         return app.openapi()
 
 

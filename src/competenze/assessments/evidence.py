@@ -28,8 +28,13 @@ class Method(StrEnum):
 # Self-declaration and the questionnaire are both the person's own view: equally strong,
 # so the newer one wins. A counsellor's observation is weaker than a test, which is weaker
 # than a certificate issued by an examining body.
-STRENGTH = {Method.self_declared: 1, Method.self_assessment: 1, Method.counsellor_observation: 2,
-            Method.placement_test: 3, Method.certificate: 4}
+STRENGTH = {
+    Method.self_declared: 1,
+    Method.self_assessment: 1,
+    Method.counsellor_observation: 2,
+    Method.placement_test: 3,
+    Method.certificate: 4,
+}
 
 V = TypeVar("V")
 
@@ -47,8 +52,7 @@ class Observation(Generic[V]):
 
 def current(observations: Iterable[Observation[V]]) -> Observation[V] | None:
     """The observation that counts: strongest method, then newest, then last recorded."""
-    return max(observations, default=None,
-               key=lambda o: (STRENGTH[o.method], o.assessed_on, o.recorded_at))
+    return max(observations, default=None, key=lambda o: (STRENGTH[o.method], o.assessed_on, o.recorded_at))
 
 
 def live(assessments: Iterable, *, id_of=lambda a: a.id, supersedes_of=lambda a: a.supersedes_id) -> list:

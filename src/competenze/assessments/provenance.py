@@ -46,13 +46,16 @@ class ProvenanceIn(BaseModel):
 
     method: Method
     instrument: Label | None = PydanticField(
-        default=None, description="Test, questionnaire or exam used, e.g. 'Test di piazzamento CPIA'")
+        default=None, description="Test, questionnaire or exam used, e.g. 'Test di piazzamento CPIA'"
+    )
     assessor_name: Name | None = PydanticField(
-        default=None, description="An assessor outside the service (examiner, teacher); you by default")
+        default=None, description="An assessor outside the service (examiner, teacher); you by default"
+    )
     assessed_on: PastDate = PydanticField(default_factory=today, description="When it was assessed (not in the future)")
     evidence_note: Note | None = None
     supersedes_id: uuid.UUID | None = PydanticField(
-        default=None, description="An earlier assessment this one corrects; it will no longer count")
+        default=None, description="An earlier assessment this one corrects; it will no longer count"
+    )
 
     @model_validator(mode="after")
     def _evidence_names_itself(self):
@@ -69,7 +72,9 @@ class RecordOut(BaseModel):
     organisation_id: uuid.UUID
     recorded_by: uuid.UUID
     recorded_at: datetime
-    source_step_id: uuid.UUID | None = PydanticField(default=None, description="The plan step this record came from, if any")
+    source_step_id: uuid.UUID | None = PydanticField(
+        default=None, description="The plan step this record came from, if any"
+    )
 
 
 class ProvenanceOut(RecordOut):
@@ -79,4 +84,3 @@ class ProvenanceOut(RecordOut):
     assessed_on: date
     evidence_note: str | None
     supersedes_id: uuid.UUID | None
-

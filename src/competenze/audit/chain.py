@@ -14,8 +14,18 @@ from dataclasses import dataclass
 from typing import Any
 
 GENESIS = "0" * 64
-HASHED_FIELDS = ("occurred_at", "actor_type", "actor_id", "organisation_id", "action",
-                 "object_type", "object_id", "participant_id", "purpose", "request_id")
+HASHED_FIELDS = (
+    "occurred_at",
+    "actor_type",
+    "actor_id",
+    "organisation_id",
+    "action",
+    "object_type",
+    "object_id",
+    "participant_id",
+    "purpose",
+    "request_id",
+)
 
 
 def event_hash(prev_hash: str, fields: dict[str, Any]) -> str:
@@ -65,8 +75,7 @@ def first_break(rows: Iterable[tuple[int, str, str, dict[str, Any]]]) -> ChainBr
     expected_prev = GENESIS
     for seq, prev_hash, stored_hash, fields in rows:
         if prev_hash != expected_prev:
-            return ChainBreak(seq, "previous-hash link broken (a row before it was removed "
-                                   "or altered)")
+            return ChainBreak(seq, "previous-hash link broken (a row before it was removed or altered)")
         if event_hash(prev_hash, fields) != stored_hash:
             return ChainBreak(seq, "content does not match its hash (the row was altered)")
         expected_prev = stored_hash

@@ -13,8 +13,10 @@ class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
 
     # A sequence, not a UUID: the chain order is the insertion order.
-    seq: int | None = Field(default=None, sa_column=Column(
-        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True))
+    seq: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    )
     occurred_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     actor_type: str = Field(sa_column=Column(String(10), nullable=False))  # user|client|system
     actor_id: str = Field(sa_column=Column(String(80), nullable=False))

@@ -53,25 +53,50 @@ def _chain_head(connection: AnyConnection) -> str:
     return head[0] if head else GENESIS
 
 
-def record(session: Session, ctx: AccessContext, action: str, *, object_type: str,
-           object_id: object = None, participant_ids: Sequence[uuid.UUID | None] = (None,)) -> None:
+def record(
+    session: Session,
+    ctx: AccessContext,
+    action: str,
+    *,
+    object_type: str,
+    object_id: object = None,
+    participant_ids: Sequence[uuid.UUID | None] = (None,),
+) -> None:
     """Append one event per participant concerned (one with no participant by default)."""
     session.flush()  # whatever the request wrote before comes first
-    append(session.connection(), ctx, action, object_type=object_type, object_id=object_id,
-           participant_ids=participant_ids)
+    append(
+        session.connection(), ctx, action, object_type=object_type, object_id=object_id, participant_ids=participant_ids
+    )
 
 
-def append(connection: AnyConnection, ctx: AccessContext, action: str, *, object_type: str,
-           object_id: object = None, participant_ids: Sequence[uuid.UUID | None] = (None,)) -> None:
+def append(
+    connection: AnyConnection,
+    ctx: AccessContext,
+    action: str,
+    *,
+    object_type: str,
+    object_id: object = None,
+    participant_ids: Sequence[uuid.UUID | None] = (None,),
+) -> None:
     """record() for a request that works on a Connection, without the ORM."""
     now = utcnow()
-    fields = {"occurred_at": now, "actor_type": ctx.actor_type, "actor_id": ctx.actor_id,
-              "organisation_id": ctx.organisation_id, "action": action, "object_type": object_type,
-              "object_id": None if object_id is None else str(object_id), "participant_id": None,
-              "purpose": ctx.purpose, "request_id": ctx.request_id}
+    fields = {
+        "occurred_at": now,
+        "actor_type": ctx.actor_type,
+        "actor_id": ctx.actor_id,
+        "organisation_id": ctx.organisation_id,
+        "action": action,
+        "object_type": object_type,
+        "object_id": None if object_id is None else str(object_id),
+        "participant_id": None,
+        "purpose": ctx.purpose,
+        "request_id": ctx.request_id,
+    }
     links = chained(_chain_head(connection), fields, list(participant_ids))
-    rows = [{**fields, "participant_id": participant_id, "prev_hash": prev, "hash": digest}
-            for participant_id, (prev, digest) in zip(participant_ids, links)]
+    rows = [
+        {**fields, "participant_id": participant_id, "prev_hash": prev, "hash": digest}
+        for participant_id, (prev, digest) in zip(participant_ids, links)
+    ]
     # One multi-row statement: a page of 200 dossiers is 200 events, in chain order.
     _APPEND.many(connection, rows)
 
@@ -79,8 +104,9 @@ def append(connection: AnyConnection, ctx: AccessContext, action: str, *, object
 def _rows(session: Session, batch: int = 5000) -> Iterator[tuple[int, str, str, dict]]:
     last_seq = 0
     while True:
-        events = session.exec(select(AuditEvent).where(col(AuditEvent.seq) > last_seq)
-                              .order_by(col(AuditEvent.seq)).limit(batch)).all()
+        events = session.exec(
+            select(AuditEvent).where(col(AuditEvent.seq) > last_seq).order_by(col(AuditEvent.seq)).limit(batch)
+        ).all()
         if not events:
             return
         for event in events:
@@ -103,14 +129,17 @@ def verify_chain(session: Session) -> tuple[int, ChainBreak | None]:
     return checked, found
 
 
-def access_log(session: Session, participant_id: uuid.UUID, *, before_seq: int | None,
-               limit: int) -> list[tuple[AuditEvent, str | None]]:
+def access_log(
+    session: Session, participant_id: uuid.UUID, *, before_seq: int | None, limit: int
+) -> list[tuple[AuditEvent, str | None]]:
     """Events about one participant, newest first, with the acting organisation's name."""
     from competenze.organisations.models import Organisation
 
-    query = (select(AuditEvent, Organisation.name)
-             .join(Organisation, col(Organisation.id) == col(AuditEvent.organisation_id), isouter=True)
-             .where(col(AuditEvent.participant_id) == participant_id))
+    query = (
+        select(AuditEvent, Organisation.name)
+        .join(Organisation, col(Organisation.id) == col(AuditEvent.organisation_id), isouter=True)
+        .where(col(AuditEvent.participant_id) == participant_id)
+    )
     if before_seq is not None:
         query = query.where(col(AuditEvent.seq) < before_seq)
     return list(session.exec(query.order_by(col(AuditEvent.seq).desc()).limit(limit)).all())

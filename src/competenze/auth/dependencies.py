@@ -35,12 +35,17 @@ def _uuid(value: object) -> uuid.UUID:
 
 # They run on every authenticated request: built once, run as prepared statements (db.Prepared).
 _users, _clients, _refresh = User.__table__.c, ApiClient.__table__.c, RefreshToken.__table__.c
-_USER = Prepared(select(_users.is_active, _users.token_version, _users.role, _users.organisation_id)
-                 .where(_users.id == bindparam("id")))
-_SIGNED_OUT = Prepared(select(_refresh.id).where(_refresh.family_id == bindparam("sid"),
-                                                 _refresh.revoked_at.is_not(None)).limit(1))
-_CLIENT = Prepared(select(_clients.is_active, _clients.scopes, _clients.organisation_id)
-                   .where(_clients.id == bindparam("id")))
+_USER = Prepared(
+    select(_users.is_active, _users.token_version, _users.role, _users.organisation_id).where(
+        _users.id == bindparam("id")
+    )
+)
+_SIGNED_OUT = Prepared(
+    select(_refresh.id).where(_refresh.family_id == bindparam("sid"), _refresh.revoked_at.is_not(None)).limit(1)
+)
+_CLIENT = Prepared(
+    select(_clients.is_active, _clients.scopes, _clients.organisation_id).where(_clients.id == bindparam("id"))
+)
 
 
 def _principal_from_claims(connection: AnyConnection, claims: Mapping) -> Principal:
@@ -50,8 +55,12 @@ def _principal_from_claims(connection: AnyConnection, claims: Mapping) -> Princi
         if user is None:
             raise InvalidToken("no such user")
         is_active, token_version, role, organisation_id = user
-        if (not is_active or claims.get("ver") != token_version or claims.get("role") != role
-                or claims.get("org") != str(organisation_id)):
+        if (
+            not is_active
+            or claims.get("ver") != token_version
+            or claims.get("role") != role
+            or claims.get("org") != str(organisation_id)
+        ):
             raise InvalidToken("user disabled or changed since the token was issued")
         sid = _uuid(claims.get("sid"))
         if _SIGNED_OUT.first(connection, sid=sid) is not None:
@@ -83,8 +92,9 @@ def valid_token(request: Request) -> Mapping:
         raise Unauthorized("Sign in first: send 'Authorization: Bearer <access token>'.", token_sent=False)
     settings = request.app.state.settings
     try:
-        return verify_access_token(request.app.state.keys, token.strip(), issuer=settings.issuer,
-                                   audience=settings.audience)
+        return verify_access_token(
+            request.app.state.keys, token.strip(), issuer=settings.issuer, audience=settings.audience
+        )
     except InvalidToken:
         # One message for every reason: the reason helps an attacker more than a user.
         raise Unauthorized(_INVALID) from None

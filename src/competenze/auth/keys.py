@@ -35,28 +35,34 @@ def public_jwk(private_pem: str) -> dict[str, str]:
     if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != "secp256r1":
         raise KeySetError("signing keys must be EC P-256 (ES256)")
     numbers = key.public_key().public_numbers()
-    return {"kty": "EC", "crv": "P-256",
-            "x": _b64url(numbers.x.to_bytes(32, "big")),
-            "y": _b64url(numbers.y.to_bytes(32, "big"))}
+    return {
+        "kty": "EC",
+        "crv": "P-256",
+        "x": _b64url(numbers.x.to_bytes(32, "big")),
+        "y": _b64url(numbers.y.to_bytes(32, "big")),
+    }
 
 
 def thumbprint(jwk: dict[str, str]) -> str:
     # RFC 7638: the required members, lexicographic order, no whitespace.
-    canonical = json.dumps({k: jwk[k] for k in ("crv", "kty", "x", "y")},
-                           separators=(",", ":"), sort_keys=True)
+    canonical = json.dumps({k: jwk[k] for k in ("crv", "kty", "x", "y")}, separators=(",", ":"), sort_keys=True)
     return _b64url(hashlib.sha256(canonical.encode()).digest())
 
 
 def new_private_pem() -> str:
     key = ec.generate_private_key(ec.SECP256R1())
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption()).decode()
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
 
 
 def public_pem(private_pem: str) -> str:
     key = serialization.load_pem_private_key(private_pem.encode(), password=None)
-    return key.public_key().public_bytes(serialization.Encoding.PEM,
-                                         serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,7 @@ class SigningKey:
 
 
 # --- the key directory (used by the CLI and at start-up) -------------------------------------
+
 
 def _read_index(keys_dir: Path) -> list[dict]:
     path = keys_dir / KEYSET_FILE
@@ -149,8 +156,7 @@ def load(keys_dir: Path, env_pem: str | None = None) -> list[SigningKey]:
     if env_pem:
         kid = thumbprint(public_jwk(env_pem))
         # The environment key is the current one; any file key becomes verification-only.
-        keys = [SigningKey(k.kid, "retired", k.created_at, k.private_pem)
-                for k in keys if k.kid != kid]
+        keys = [SigningKey(k.kid, "retired", k.created_at, k.private_pem) for k in keys if k.kid != kid]
         keys.append(SigningKey(kid, "current", "environment", env_pem))
     return keys
 

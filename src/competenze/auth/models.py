@@ -16,8 +16,7 @@ class RefreshToken(SQLModel, table=True):
     # One family per sign-in; access tokens carry it as `sid` so that logout and replay
     # detection end the whole sign-in at once.
     family_id: uuid.UUID = Field(sa_column=Column(Uuid, nullable=False, index=True))
-    user_id: uuid.UUID = Field(
-        sa_column=Column(Uuid, ForeignKey("user_account.id"), nullable=False, index=True))
+    user_id: uuid.UUID = Field(sa_column=Column(Uuid, ForeignKey("user_account.id"), nullable=False, index=True))
     token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
     issued_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     expires_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

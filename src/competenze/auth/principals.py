@@ -31,6 +31,10 @@ class Principal:
 
     def access(self, request_id: str, purpose: str | None = None) -> AccessContext:
         default = DEFAULT_PURPOSE.get(self.role or "", "dossier_sharing")
-        return AccessContext(actor_type=self.kind, actor_id=str(self.id),
-                             organisation_id=self.organisation_id,
-                             purpose=purpose or default, request_id=request_id)
+        return AccessContext(
+            actor_type=self.kind,
+            actor_id=str(self.id),
+            organisation_id=self.organisation_id,
+            purpose=purpose or default,
+            request_id=request_id,
+        )

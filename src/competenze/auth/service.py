@@ -29,8 +29,7 @@ class OAuthError(AppError):
 
     status, slug, title = 400, "invalid-grant", "Sign-in failed"
 
-    def __init__(self, error: str, detail: str, *, status: int = 400,
-                 keep_changes: bool = False) -> None:
+    def __init__(self, error: str, detail: str, *, status: int = 400, keep_changes: bool = False) -> None:
         headers = {"WWW-Authenticate": "Basic"} if status == 401 else None
         super().__init__(detail, headers=headers, keep_changes=keep_changes, error=error)
         self.status = status
@@ -44,9 +43,15 @@ class Issuer:
 
     def access_token(self, subject: uuid.UUID, token_use: str, claims: dict) -> tuple[str, int]:
         lifetime = timedelta(minutes=self.settings.access_token_minutes)
-        token = issue_access_token(self.keys, issuer=self.settings.issuer,
-                                   audience=self.settings.audience, subject=str(subject),
-                                   token_use=token_use, lifetime=lifetime, claims=claims)
+        token = issue_access_token(
+            self.keys,
+            issuer=self.settings.issuer,
+            audience=self.settings.audience,
+            subject=str(subject),
+            token_use=token_use,
+            lifetime=lifetime,
+            claims=claims,
+        )
         return token, int(lifetime.total_seconds())
 
 
@@ -58,18 +63,25 @@ def issue_user_tokens(session: Session, issuer: Issuer, user: User, family_id: u
     """An access token and a new refresh token of the sign-in `family_id`."""
     now = utcnow()
     refresh = secrets.token_urlsafe(32)
-    session.add(RefreshToken(family_id=family_id, user_id=user.id, token_hash=_hash_refresh(refresh),
-                             issued_at=now,
-                             expires_at=now + timedelta(days=issuer.settings.refresh_token_days)))
+    session.add(
+        RefreshToken(
+            family_id=family_id,
+            user_id=user.id,
+            token_hash=_hash_refresh(refresh),
+            issued_at=now,
+            expires_at=now + timedelta(days=issuer.settings.refresh_token_days),
+        )
+    )
     session.flush()
-    access, expires_in = issuer.access_token(user.id, USER_ACCESS, {
-        "org": str(user.organisation_id), "role": user.role, "ver": user.token_version,
-        "sid": str(family_id)})
+    access, expires_in = issuer.access_token(
+        user.id,
+        USER_ACCESS,
+        {"org": str(user.organisation_id), "role": user.role, "ver": user.token_version, "sid": str(family_id)},
+    )
     return TokenResponse(access_token=access, expires_in=expires_in, refresh_token=refresh)
 
 
-def password_grant(session: Session, issuer: Issuer, *, email: str, password: str,
-                   client_ip: str) -> TokenResponse:
+def password_grant(session: Session, issuer: Issuer, *, email: str, password: str, client_ip: str) -> TokenResponse:
     email = normalise_email(email)
     attempt = throttle.Attempt(account=f"user:{email}", address=client_ip)
     throttle.admit(session, issuer.settings, attempt)
@@ -78,24 +90,23 @@ def password_grant(session: Session, issuer: Issuer, *, email: str, password: st
     # error below is the same for every cause (body).
     valid = verify_password(user.password_hash if user else None, password)
     if user is None or not valid or not user.is_active:
-        raise OAuthError("invalid_grant", "The email or the password is wrong.",
-                         keep_changes=True)
+        raise OAuthError("invalid_grant", "The email or the password is wrong.", keep_changes=True)
     throttle.succeeded(session, attempt)
     return issue_user_tokens(session, issuer, user, uuid.uuid4())
 
 
 def revoke_family(session: Session, family_id: uuid.UUID) -> None:
-    session.execute(update(RefreshToken)
-                    .where(col(RefreshToken.family_id) == family_id,
-                           col(RefreshToken.revoked_at).is_(None))
-                    .values(revoked_at=utcnow()))
+    session.execute(
+        update(RefreshToken)
+        .where(col(RefreshToken.family_id) == family_id, col(RefreshToken.revoked_at).is_(None))
+        .values(revoked_at=utcnow())
+    )
     session.flush()
 
 
 def refresh_grant(session: Session, issuer: Issuer, *, refresh_token: str) -> TokenResponse:
     invalid = "The refresh token is invalid or expired; sign in again."
-    row = session.exec(select(RefreshToken).where(
-        col(RefreshToken.token_hash) == _hash_refresh(refresh_token))).first()
+    row = session.exec(select(RefreshToken).where(col(RefreshToken.token_hash) == _hash_refresh(refresh_token))).first()
     if row is None:
         raise OAuthError("invalid_grant", invalid)
     if row.used_at is not None or row.revoked_at is not None:
@@ -108,32 +119,35 @@ def refresh_grant(session: Session, issuer: Issuer, *, refresh_token: str) -> To
     if row.expires_at <= now or user is None or not user.is_active:
         raise OAuthError("invalid_grant", invalid)
     # Conditional update: of two concurrent refreshes with the same token, one wins.
-    claimed = session.execute(update(RefreshToken)
-                              .where(col(RefreshToken.id) == row.id,
-                                     col(RefreshToken.used_at).is_(None))
-                              .values(used_at=now))
+    claimed = session.execute(
+        update(RefreshToken)
+        .where(col(RefreshToken.id) == row.id, col(RefreshToken.used_at).is_(None))
+        .values(used_at=now)
+    )
     if claimed.rowcount != 1:
         revoke_family(session, row.family_id)
         raise OAuthError("invalid_grant", invalid, keep_changes=True)
     return issue_user_tokens(session, issuer, user, row.family_id)
 
 
-def client_credentials_grant(session: Session, issuer: Issuer, *, client_id: str,
-                             client_secret: str, scope: str | None, client_ip: str) -> TokenResponse:
+def client_credentials_grant(
+    session: Session, issuer: Issuer, *, client_id: str, client_secret: str, scope: str | None, client_ip: str
+) -> TokenResponse:
     attempt = throttle.Attempt(account=f"client:{client_id}", address=client_ip)
     throttle.admit(session, issuer.settings, attempt)
     client = session.exec(select(ApiClient).where(col(ApiClient.client_id) == client_id)).first()
     valid = verify_password(client.secret_hash if client else None, client_secret)
     if client is None or not valid or not client.is_active:
-        raise OAuthError("invalid_client", "The client id or the client secret is wrong.",
-                         status=401, keep_changes=True)
+        raise OAuthError(
+            "invalid_client", "The client id or the client secret is wrong.", status=401, keep_changes=True
+        )
     throttle.succeeded(session, attempt)
     allowed = set(client.scopes.split())
     requested = set(scope.split()) if scope else allowed
     if not requested <= allowed:
-        raise OAuthError("invalid_scope",
-                         f"This client may request only: {' '.join(sorted(allowed))}.")
+        raise OAuthError("invalid_scope", f"This client may request only: {' '.join(sorted(allowed))}.")
     granted = " ".join(sorted(requested))
-    access, expires_in = issuer.access_token(client.id, CLIENT_ACCESS, {
-        "org": str(client.organisation_id), "scope": granted, "client_id": client.client_id})
+    access, expires_in = issuer.access_token(
+        client.id, CLIENT_ACCESS, {"org": str(client.organisation_id), "scope": granted, "client_id": client.client_id}
+    )
     return TokenResponse(access_token=access, expires_in=expires_in, scope=granted)

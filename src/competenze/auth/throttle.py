@@ -108,22 +108,32 @@ def admit(session: Session, settings: Settings, attempt: Attempt) -> None:
     judged). A refused attempt is not counted: its error rolls the transaction back. A failed
     one is kept (the caller raises with keep_changes); a successful one is given back."""
     connection, window = session.connection(), settings.login_window_seconds
-    for key, limit in ((attempt.pair_key, settings.login_max_failures_per_account_address),
-                       (attempt.address_key, settings.login_max_failures_per_ip)):
+    for key, limit in (
+        (attempt.pair_key, settings.login_max_failures_per_account_address),
+        (attempt.address_key, settings.login_max_failures_per_ip),
+    ):
         counted, start = ratelimit.counted(connection, key, window_seconds=window)
         if counted > limit:
             wait = ratelimit.wait(start, window)
-            raise TooManyRequests(f"Too many failed sign-in attempts from your address; try again in {wait} seconds.",
-                                  retry_after=wait)
-    counted, start = ratelimit.counted(connection, attempt.account_key,
-                                       window_seconds=int(ACCOUNT_WINDOW.total_seconds()))
+            raise TooManyRequests(
+                f"Too many failed sign-in attempts from your address; try again in {wait} seconds.", retry_after=wait
+            )
+    counted, start = ratelimit.counted(
+        connection, attempt.account_key, window_seconds=int(ACCOUNT_WINDOW.total_seconds())
+    )
     if counted <= settings.login_account_delay_after or _known(session, attempt):
         return
-    wait = account_wait(counted, start, utcnow(), free=settings.login_account_delay_after,
-                        max_delay=settings.login_account_max_delay_seconds)
+    wait = account_wait(
+        counted,
+        start,
+        utcnow(),
+        free=settings.login_account_delay_after,
+        max_delay=settings.login_account_max_delay_seconds,
+    )
     if wait:
-        raise TooManyRequests(f"This account has had many failed sign-in attempts; try again in {wait} seconds.",
-                              retry_after=wait)
+        raise TooManyRequests(
+            f"This account has had many failed sign-in attempts; try again in {wait} seconds.", retry_after=wait
+        )
 
 
 def _known(session: Session, attempt: Attempt) -> bool:

@@ -36,18 +36,30 @@ class InvalidToken(Exception):
     """The token is not one of ours, or no longer valid. The reason is for logs only."""
 
 
-def issue_access_token(ring: KeyRing, *, issuer: str, audience: str, subject: str,
-                       token_use: str, lifetime: timedelta, claims: dict[str, Any]) -> str:
+def issue_access_token(
+    ring: KeyRing,
+    *,
+    issuer: str,
+    audience: str,
+    subject: str,
+    token_use: str,
+    lifetime: timedelta,
+    claims: dict[str, Any],
+) -> str:
     key = ring.current
     now = utcnow()
     payload = {
         **claims,
-        "iss": issuer, "aud": audience, "sub": subject, "token_use": token_use,
-        "iat": int(now.timestamp()), "nbf": int(now.timestamp()),
-        "exp": int((now + lifetime).timestamp()), "jti": str(uuid.uuid4()),
+        "iss": issuer,
+        "aud": audience,
+        "sub": subject,
+        "token_use": token_use,
+        "iat": int(now.timestamp()),
+        "nbf": int(now.timestamp()),
+        "exp": int((now + lifetime).timestamp()),
+        "jti": str(uuid.uuid4()),
     }
-    return jwt.encode(payload, key.private_pem, algorithm=ALGORITHM,
-                      headers={"kid": key.kid, "typ": ACCESS_TOKEN_TYPE})
+    return jwt.encode(payload, key.private_pem, algorithm=ALGORITHM, headers={"kid": key.kid, "typ": ACCESS_TOKEN_TYPE})
 
 
 def verify_access_token(ring: KeyRing, token: str, *, issuer: str, audience: str) -> Mapping[str, Any]:
@@ -70,8 +82,9 @@ def _verified(ring: KeyRing, token: str, issuer: str, audience: str) -> tuple[st
     return kid, MappingProxyType(claims)  # shared by every request with this token: read-only
 
 
-def _verify_signature_and_claims(ring: KeyRing, token: str, *, issuer: str,
-                                 audience: str) -> tuple[str, dict[str, Any]]:
+def _verify_signature_and_claims(
+    ring: KeyRing, token: str, *, issuer: str, audience: str
+) -> tuple[str, dict[str, Any]]:
     if token.count(".") != 2:
         raise InvalidToken("not a compact JWS")
     try:
@@ -92,14 +105,26 @@ def _verify_signature_and_claims(ring: KeyRing, token: str, *, issuer: str,
         raise InvalidToken("unknown kid")
     try:
         claims = jwt.decode(
-            token, key.public_pem, algorithms=[ALGORITHM], audience=audience, issuer=issuer,
+            token,
+            key.public_pem,
+            algorithms=[ALGORITHM],
+            audience=audience,
+            issuer=issuer,
             # Times are checked below against the service's one clock (common/time.py),
             # not the library's, so the whole service agrees on what "now" is.
             # (python-jose turns every require_X into verify_X, so exp and iat are required
             # by the checks below instead.)
-            options={"require_aud": True, "require_iss": True, "require_sub": True, "require_jti": True,
-                     "verify_exp": False, "verify_nbf": False, "verify_iat": False,
-                     "verify_at_hash": False})
+            options={
+                "require_aud": True,
+                "require_iss": True,
+                "require_sub": True,
+                "require_jti": True,
+                "verify_exp": False,
+                "verify_nbf": False,
+                "verify_iat": False,
+                "verify_at_hash": False,
+            },
+        )
     except JOSEError as exc:
         raise InvalidToken(str(exc)) from None
     if claims.get("token_use") not in (USER_ACCESS, CLIENT_ACCESS):

@@ -40,7 +40,8 @@ def _check_language(value: str) -> str:
     if value not in language_codes():
         raise ValueError(
             f"'{value}' is not a language code; use ISO 639-1 (e.g. ar, uk) or, where a "
-            "language has none, ISO 639-3 (e.g. prs)")
+            "language has none, ISO 639-3 (e.g. prs)"
+        )
     return value
 
 
@@ -55,10 +56,14 @@ def _lower(value: object) -> object:
 # The membership check gives the message (it bounds the length too); the JSON schema
 # states the bound for clients.
 CountryCode = Annotated[
-    str, BeforeValidator(_upper), AfterValidator(_check_country),
+    str,
+    BeforeValidator(_upper),
+    AfterValidator(_check_country),
     WithJsonSchema({"type": "string", "minLength": 2, "maxLength": 2, "examples": ["MA"]}),
 ]
 LanguageCode = Annotated[
-    str, BeforeValidator(_lower), AfterValidator(_check_language),
+    str,
+    BeforeValidator(_lower),
+    AfterValidator(_check_language),
     WithJsonSchema({"type": "string", "minLength": 2, "maxLength": 3, "examples": ["ar"]}),
 ]

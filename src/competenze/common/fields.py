@@ -27,6 +27,7 @@ from competenze.common.time import aware, today
 # Request models refuse unknown fields (house rule 4): a typo must not be silently dropped.
 STRICT_INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+
 def plain_text(value: str) -> str:
     """Refuse what REFUSED names, saying which character (a person can find it)."""
     found = REFUSED.search(value)
@@ -38,8 +39,12 @@ def plain_text(value: str) -> str:
 
 
 def bounded(max_length: int, min_length: int = 1):
-    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
-                     BeforeValidator(lambda v: line_ends(v) if isinstance(v, str) else v), AfterValidator(plain_text)]
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
+        BeforeValidator(lambda v: line_ends(v) if isinstance(v, str) else v),
+        AfterValidator(plain_text),
+    ]
 
 
 Name = bounded(100)
@@ -56,9 +61,12 @@ def normalise_email(email: str) -> str:
 
 # The constraints before the normalising validator, so that the published schema keeps the
 # pattern (the validator still runs first).
-Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"),
-                  BeforeValidator(lambda v: normalise_email(v) if isinstance(v, str) else v),
-                  AfterValidator(plain_text)]
+Email = Annotated[
+    str,
+    StringConstraints(max_length=254, pattern=r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"),
+    BeforeValidator(lambda v: normalise_email(v) if isinstance(v, str) else v),
+    AfterValidator(plain_text),
+]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9]{6,15}$")]
 # Passwords are never displayed and may hold any character (NIST SP 800-63B §5.1.1.2).
 Password = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
@@ -112,10 +120,12 @@ PastDate = Annotated[Day, AfterValidator(_not_future)]  # from 1900 to today: a 
 
 def within_years(years: int):
     """A date at most `years` before or after today (a permit's expiry: ±30 years)."""
+
     def check(value: date) -> date:
         now, span = today(), timedelta(days=round(365.25 * years))
         earliest, latest = now - span, now + span
         if not earliest <= value <= latest:
             raise ValueError(f"must be within {years} years of today ({earliest.isoformat()} to {latest.isoformat()})")
         return value
+
     return Annotated[Day, AfterValidator(check)]

@@ -28,8 +28,13 @@ REPLAYED_HEADERS = ("etag", "location", "cache-control")
 
 IdempotencyKeyHeader = Annotated[
     str | None,
-    Header(alias="Idempotency-Key", min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$",
-           description="Client-chosen key; a retry with the same key returns the first result"),
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        pattern=r"^[\x21-\x7e]+$",
+        description="Client-chosen key; a retry with the same key returns the first result",
+    ),
 ]
 
 
@@ -40,13 +45,24 @@ def fingerprint(*parts: object) -> str:
 
 def stored_response(record: IdempotencyRecord) -> Response:
     """The first response again, as it was sent."""
-    return Response(record.body, status_code=record.status_code, headers=json.loads(record.headers_json),
-                    media_type="application/json")
+    return Response(
+        record.body,
+        status_code=record.status_code,
+        headers=json.loads(record.headers_json),
+        media_type="application/json",
+    )
 
 
-def run_idempotent(session: Session, *, principal: str, key: str | None, request_fingerprint: str,
-                   create: Callable[[], JSONResponse], replay: Callable[[IdempotencyRecord], Response],
-                   kept: Callable[[bytes], bytes] = lambda body: body) -> Response:
+def run_idempotent(
+    session: Session,
+    *,
+    principal: str,
+    key: str | None,
+    request_fingerprint: str,
+    create: Callable[[], JSONResponse],
+    replay: Callable[[IdempotencyRecord], Response],
+    kept: Callable[[bytes], bytes] = lambda body: body,
+) -> Response:
     """create(), or for a repeated key replay(record). A replay is a read of what was created
     and goes through the same gates as one: replay() re-checks that the caller may still see
     it (they may have moved organisation since) and records the access.
@@ -64,23 +80,32 @@ def run_idempotent(session: Session, *, principal: str, key: str | None, request
     if record is not None:
         if record.fingerprint != request_fingerprint:
             raise InvalidInput(
-                "This Idempotency-Key was already used for a different request; use a new key "
-                "for a new request.", errors=[{"field": "header.Idempotency-Key",
-                                               "message": "reused with a different request"}])
+                "This Idempotency-Key was already used for a different request; use a new key for a new request.",
+                errors=[{"field": "header.Idempotency-Key", "message": "reused with a different request"}],
+            )
         response = replay(record)
         response.headers["Idempotent-Replayed"] = "true"
         return response
     response = create()
     headers = {k: v for k, v in response.headers.items() if k.lower() in REPLAYED_HEADERS}
-    session.execute(delete(IdempotencyRecord).where(col(IdempotencyRecord.principal) == principal,
-                                                    col(IdempotencyRecord.created_at) < utcnow() - KEEP_FOR))
-    session.add(IdempotencyRecord(principal=principal, key=key, fingerprint=request_fingerprint,
-                                  status_code=response.status_code,
-                                  headers_json=json.dumps(headers), body=kept(bytes(response.body)),
-                                  created_at=utcnow()))
+    session.execute(
+        delete(IdempotencyRecord).where(
+            col(IdempotencyRecord.principal) == principal, col(IdempotencyRecord.created_at) < utcnow() - KEEP_FOR
+        )
+    )
+    session.add(
+        IdempotencyRecord(
+            principal=principal,
+            key=key,
+            fingerprint=request_fingerprint,
+            status_code=response.status_code,
+            headers_json=json.dumps(headers),
+            body=kept(bytes(response.body)),
+            created_at=utcnow(),
+        )
+    )
     try:
         session.flush()
     except IntegrityError:  # a concurrent request with the same key won the race
-        raise Conflict("A request with this Idempotency-Key is already being processed; "
-                       "retry in a moment.") from None
+        raise Conflict("A request with this Idempotency-Key is already being processed; retry in a moment.") from None
     return response

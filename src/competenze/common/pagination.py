@@ -36,8 +36,10 @@ class Page(BaseModel, Generic[T]):
 
 def encode_cursor(values: list[Any]) -> str:
     """A cursor for the sort key `values` (aware datetimes, UUIDs, non-negative ints)."""
-    plain = [v.astimezone(UTC).isoformat() if isinstance(v, datetime) else
-             str(v) if isinstance(v, uuid.UUID) else v for v in values]
+    plain = [
+        v.astimezone(UTC).isoformat() if isinstance(v, datetime) else str(v) if isinstance(v, uuid.UUID) else v
+        for v in values
+    ]
     raw = json.dumps(plain, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 

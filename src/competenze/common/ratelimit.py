@@ -78,15 +78,17 @@ def _count(connection: AnyConnection, key: str, window_seconds: int) -> tuple[in
     CONFLICT DO UPDATE that starts a new window when the stored one is over. Both engines
     run it atomically, so concurrent processes never lose a count."""
     now = utcnow()
-    return _upsert(connection.dialect.name).first(connection, key=key, now=now,
-                                                  cutoff=now - timedelta(seconds=window_seconds))
+    return _upsert(connection.dialect.name).first(
+        connection, key=key, now=now, cutoff=now - timedelta(seconds=window_seconds)
+    )
 
 
 @cache
 def _uncount() -> Prepared:
     table = RateLimitBucket.__table__
-    return Prepared(update(table).where(table.c.key == bindparam("key"), table.c.count > 0)
-                    .values(count=table.c.count - 1))
+    return Prepared(
+        update(table).where(table.c.key == bindparam("key"), table.c.count > 0).values(count=table.c.count - 1)
+    )
 
 
 @cache
@@ -96,11 +98,18 @@ def _upsert(dialect: str) -> Prepared:
     now = bindparam("now", type_=table.c.window_start.type)
     stale = table.c.window_start <= bindparam("cutoff", type_=table.c.window_start.type)
     insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    return Prepared(insert(table).values(key=bindparam("key"), window_start=now, count=1).on_conflict_do_update(
-        index_elements=[table.c.key], set_={
-            "count": case((stale, 1), else_=table.c.count + 1),
-            "window_start": case((stale, now), else_=table.c.window_start),
-        }).returning(table.c.count, table.c.window_start))
+    return Prepared(
+        insert(table)
+        .values(key=bindparam("key"), window_start=now, count=1)
+        .on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={
+                "count": case((stale, 1), else_=table.c.count + 1),
+                "window_start": case((stale, now), else_=table.c.window_start),
+            },
+        )
+        .returning(table.c.count, table.c.window_start)
+    )
 
 
 def enforce(connection: AnyConnection, key: str, *, limit: int, window_seconds: int, message: str) -> None:

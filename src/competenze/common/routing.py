@@ -23,10 +23,20 @@ def refuse_unknown_query(request: Request, allowed: frozenset[str]) -> None:
     repeated = [name for name in names if name in allowed and names.count(name) > 1]
     if unknown or repeated:
         raise RequestValidationError(
-            [{"type": "extra_forbidden", "loc": ("query", name), "msg": "unknown parameter", "input": None}
-             for name in dict.fromkeys(unknown)]
-            + [{"type": "value_error", "loc": ("query", name), "msg": "given more than once; give it once",
-                "input": None} for name in dict.fromkeys(repeated)])
+            [
+                {"type": "extra_forbidden", "loc": ("query", name), "msg": "unknown parameter", "input": None}
+                for name in dict.fromkeys(unknown)
+            ]
+            + [
+                {
+                    "type": "value_error",
+                    "loc": ("query", name),
+                    "msg": "given more than once; give it once",
+                    "input": None,
+                }
+                for name in dict.fromkeys(repeated)
+            ]
+        )
 
 
 def _query_names(dependant: Dependant) -> set[str]:

@@ -12,9 +12,17 @@ import unicodedata
 # LRM, RLM and ALM (U+200E, U+200F, U+061C) stay: they only nudge neutral characters and are
 # typed on Arabic and Persian keyboards. Input refuses these (common/fields.py); the PDF drops
 # them from text recorded before that (dossiers/pdf.py).
-REFUSED_POINTS = frozenset([*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F),
-                            *range(0x2066, 0x206A), *range(0xFDD0, 0xFDF0),
-                            *(plane + end for plane in range(0, 0x110000, 0x10000) for end in (0xFFFE, 0xFFFF))])
+REFUSED_POINTS = frozenset(
+    [
+        *range(0x00, 0x09),
+        *range(0x0B, 0x20),
+        *range(0x7F, 0xA0),
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+        *range(0xFDD0, 0xFDF0),
+        *(plane + end for plane in range(0, 0x110000, 0x10000) for end in (0xFFFE, 0xFFFF)),
+    ]
+)
 REFUSED = re.compile("[" + "".join(re.escape(chr(point)) for point in sorted(REFUSED_POINTS)) + "]")
 
 
@@ -32,8 +40,9 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     # A few letters do not decompose into base + accent.
-    stripped = stripped.translate(str.maketrans({"ø": "o", "đ": "d", "ł": "l", "ß": "ss",
-                                                 "æ": "ae", "œ": "oe", "ı": "i"}))
+    stripped = stripped.translate(
+        str.maketrans({"ø": "o", "đ": "d", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i"})
+    )
     return " ".join(stripped.split())
 
 

@@ -80,23 +80,34 @@ def seed(session: Session, var_dir: Path, settings=None) -> dict:
         password, fresh = _secret(store, email)
         user = session.exec(select(User).where(col(User.email) == email)).first()
         if user is None:
-            user = User(organisation_id=orgs[org_key].id, email=email, display_name=display, role=role,
-                        password_hash=hash_password(password), created_at=now, updated_at=now)
+            user = User(
+                organisation_id=orgs[org_key].id,
+                email=email,
+                display_name=display,
+                role=role,
+                password_hash=hash_password(password),
+                created_at=now,
+                updated_at=now,
+            )
             session.add(user)
         elif fresh:  # credentials file lost: give the account a new known password
             user.password_hash = hash_password(password)
         staff[(role, org_key)] = user
-        users_out.append({"email": email, "password": password, "role": role,
-                          "organisation": _org_json(orgs[org_key])})
+        users_out.append({"email": email, "password": password, "role": role, "organisation": _org_json(orgs[org_key])})
     session.flush()
 
     cpi = orgs["cpi"]
     secret, fresh = _secret(store, "client_secret")
     client = session.exec(select(ApiClient).where(col(ApiClient.name) == CLIENT_NAME)).first()
     if client is None:
-        client = ApiClient(client_id=store.setdefault("client_id", "cli_" + secrets.token_hex(12)),
-                           name=CLIENT_NAME, organisation_id=cpi.id, secret_hash=hash_password(secret),
-                           scopes="dossiers:read", created_at=now)
+        client = ApiClient(
+            client_id=store.setdefault("client_id", "cli_" + secrets.token_hex(12)),
+            name=CLIENT_NAME,
+            organisation_id=cpi.id,
+            secret_hash=hash_password(secret),
+            scopes="dossiers:read",
+            created_at=now,
+        )
         session.add(client)
     elif fresh or store.get("client_id") != client.client_id:
         store["client_id"] = client.client_id
@@ -113,9 +124,17 @@ def seed(session: Session, var_dir: Path, settings=None) -> dict:
     var_dir.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(store, indent=2))
     path.chmod(0o600)
-    return {"users": users_out,
-            "clients": [{"client_id": client.client_id, "client_secret": secret,
-                         "scopes": client.scopes.split(), "organisation": _org_json(cpi)}]}
+    return {
+        "users": users_out,
+        "clients": [
+            {
+                "client_id": client.client_id,
+                "client_secret": secret,
+                "scopes": client.scopes.split(),
+                "organisation": _org_json(cpi),
+            }
+        ],
+    }
 
 
 def _org_json(org: Organisation) -> dict:
@@ -129,32 +148,44 @@ def _seed_participants(session: Session, orgs: dict[str, Organisation], staff: d
         org = orgs[record["owner"]]
         counsellor = staff[("counsellor", record["owner"])]
         name_folded = fold(f"{record['given_names']} {record['family_name']}")
-        existing = session.exec(select(Participant).where(
-            col(Participant.organisation_id) == org.id, col(Participant.name_folded) == name_folded,
-            col(Participant.birth_date) == date.fromisoformat(record["birth_date"]))).first()
+        existing = session.exec(
+            select(Participant).where(
+                col(Participant.organisation_id) == org.id,
+                col(Participant.name_folded) == name_folded,
+                col(Participant.birth_date) == date.fromisoformat(record["birth_date"]),
+            )
+        ).first()
         if existing is not None:
             seeded[record["key"]] = existing
             continue
         principal = Principal(kind="user", id=counsellor.id, organisation_id=org.id, role="counsellor")
         ctx = _context(counsellor)
-        data = ParticipantCreate.model_validate(
-            {k: v for k, v in record.items() if k not in ("key", "owner")})
+        data = ParticipantCreate.model_validate({k: v for k, v in record.items() if k not in ("key", "owner")})
         created = participants.create(session, principal, ctx, data, confirm_duplicate=True)
         participant = session.get(Participant, created.id)
         seeded[record["key"]] = participant
         # Participants of the Bologna services agreed to share their dossier with the CPI.
         if record["owner"] in ("bologna", "third_sector", "training"):
-            consents.give(session, ctx, participant, ConsentCreate(
-                purpose="dossier_sharing", recipient_organisation_id=orgs["cpi"].id, method="paper"),
-                counsellor.id)
+            consents.give(
+                session,
+                ctx,
+                participant,
+                ConsentCreate(purpose="dossier_sharing", recipient_organisation_id=orgs["cpi"].id, method="paper"),
+                counsellor.id,
+            )
     return seeded
 
 
 def _context(counsellor: User) -> AccessContext:
     # Demo records appear as written by the participant's counsellor; the purpose says they
     # were seeded, so the access log does not pretend a real interview took place.
-    return AccessContext(actor_type="user", actor_id=str(counsellor.id), organisation_id=counsellor.organisation_id,
-                         purpose="demo_seed", request_id=uuid.uuid4().hex)
+    return AccessContext(
+        actor_type="user",
+        actor_id=str(counsellor.id),
+        organisation_id=counsellor.organisation_id,
+        purpose="demo_seed",
+        request_id=uuid.uuid4().hex,
+    )
 
 
 def _seed_competences(session: Session, seeded: dict[str, Participant], staff: dict) -> None:
@@ -181,12 +212,16 @@ def _seed_competences(session: Session, seeded: dict[str, Participant], staff: d
     data = json.loads(resources.files("competenze.demo").joinpath("assessments.json").read_text())
     for key, participant in seeded.items():
         entry = data.get(key)
-        already = session.exec(select(LanguageAssessment.id).where(
-            col(LanguageAssessment.participant_id) == participant.id).limit(1)).first()
+        already = session.exec(
+            select(LanguageAssessment.id).where(col(LanguageAssessment.participant_id) == participant.id).limit(1)
+        ).first()
         if entry is None or already is not None:
             continue
-        owner = next(user for (role, _), user in staff.items()
-                     if role == "counsellor" and user.organisation_id == participant.organisation_id)
+        owner = next(
+            user
+            for (role, _), user in staff.items()
+            if role == "counsellor" and user.organisation_id == participant.organisation_id
+        )
         ctx = _context(owner)
         for body in entry.get("languages", []):
             language.create(session, ctx, participant, LanguageAssessmentCreate.model_validate(body))
@@ -198,8 +233,11 @@ def _seed_competences(session: Session, seeded: dict[str, Participant], staff: d
             experience.add_work(session, ctx, participant, WorkExperienceCreate.model_validate(body))
         for body in entry.get("skills", []):
             experience.add_skill(session, ctx, participant, SkillClaimCreate.model_validate(body))
-        for kind, schema in (("literacy", LiteracySheet), ("driving_licences", DrivingLicencesSheet),
-                             ("expectations", ExpectationsSheet)):
+        for kind, schema in (
+            ("literacy", LiteracySheet),
+            ("driving_licences", DrivingLicencesSheet),
+            ("expectations", ExpectationsSheet),
+        ):
             if kind in entry:
                 experience.put_sheet(session, ctx, participant, kind, schema.model_validate(entry[kind]), None)
 
@@ -217,9 +255,15 @@ def _seed_dossiers(session: Session, settings, seeded: dict[str, Participant], s
     for participant in seeded.values():
         if session.exec(select(Dossier.id).where(col(Dossier.participant_id) == participant.id)).first():
             continue
-        owner = next(user for (role, _), user in staff.items()
-                     if role == "counsellor" and user.organisation_id == participant.organisation_id)
-        shares = session.exec(select(Consent.id).where(col(Consent.participant_id) == participant.id,
-                                                       col(Consent.purpose) == "dossier_sharing")).first()
-        for profile in (("public", "cpi") if shares else ("public",)):
+        owner = next(
+            user
+            for (role, _), user in staff.items()
+            if role == "counsellor" and user.organisation_id == participant.organisation_id
+        )
+        shares = session.exec(
+            select(Consent.id).where(
+                col(Consent.participant_id) == participant.id, col(Consent.purpose) == "dossier_sharing"
+            )
+        ).first()
+        for profile in ("public", "cpi") if shares else ("public",):
             dossiers.issue(session, _context(owner), settings, ring, participant, DossierCreate(profile=profile))

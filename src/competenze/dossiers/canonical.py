@@ -49,5 +49,6 @@ def _is_canonical(document: Any) -> bool:
 def canonical_bytes(document: dict[str, Any]) -> bytes:
     if not _is_canonical(document):
         _check(document)
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode(
+        "utf-8"
+    )

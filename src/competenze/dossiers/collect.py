@@ -54,46 +54,114 @@ class _Read:
 def _records(model, columns: tuple[str, ...], order) -> _Read:
     """A participant's rows of one table: the given columns, ordered by order(table columns)."""
     table = model.__table__
-    return _Read(select(*(table.c[name] for name in columns))
-                 .where(table.c.participant_id == bindparam("participant_id")).order_by(*order(table.c)))
+    return _Read(
+        select(*(table.c[name] for name in columns))
+        .where(table.c.participant_id == bindparam("participant_id"))
+        .order_by(*order(table.c))
+    )
 
 
 # Each column list is what the code below and the rule it calls read: language.picture
 # (rule_input: CEFR skills, method, dates, certificate type and level) and live (id,
 # supersedes_id); current_levels (levels, method, dates); strongest_evidence.
-LANGUAGE_ROWS = _records(LanguageAssessment, (
-    "id", "supersedes_id", "language", "mother_tongue", *cefr().skills, "method", "instrument", "assessor_name",
-    "assessed_on", "recorded_at", "certificate_type", "certificate_exam", "certificate_level", "certificate_date",
-    "certificate_issuer"),
-    lambda c: [c.recorded_at])
-DIGITAL_ROWS = _records(DigitalAssessment, ("id", "supersedes_id", "levels", "method", "assessed_on", "recorded_at"),
-                        lambda c: [c.recorded_at])
-EDUCATION_ROWS = _records(Education, (
-    "title", "isced_level", "eqf_level", "field_of_study", "institution", "country", "start_year", "end_year",
-    "completed", "documents", "recognition_status"), lambda c: [c.isced_level.desc(), c.end_year.desc()])
-WORK_ROWS = _records(WorkExperience, (
-    "occupation_uri", "title", "employer", "country", "started_on", "ended_on", "sector", "arrangement",
-    "description"), lambda c: [c.started_on.desc()])
+LANGUAGE_ROWS = _records(
+    LanguageAssessment,
+    (
+        "id",
+        "supersedes_id",
+        "language",
+        "mother_tongue",
+        *cefr().skills,
+        "method",
+        "instrument",
+        "assessor_name",
+        "assessed_on",
+        "recorded_at",
+        "certificate_type",
+        "certificate_exam",
+        "certificate_level",
+        "certificate_date",
+        "certificate_issuer",
+    ),
+    lambda c: [c.recorded_at],
+)
+DIGITAL_ROWS = _records(
+    DigitalAssessment,
+    ("id", "supersedes_id", "levels", "method", "assessed_on", "recorded_at"),
+    lambda c: [c.recorded_at],
+)
+EDUCATION_ROWS = _records(
+    Education,
+    (
+        "title",
+        "isced_level",
+        "eqf_level",
+        "field_of_study",
+        "institution",
+        "country",
+        "start_year",
+        "end_year",
+        "completed",
+        "documents",
+        "recognition_status",
+    ),
+    lambda c: [c.isced_level.desc(), c.end_year.desc()],
+)
+WORK_ROWS = _records(
+    WorkExperience,
+    (
+        "occupation_uri",
+        "title",
+        "employer",
+        "country",
+        "started_on",
+        "ended_on",
+        "sector",
+        "arrangement",
+        "description",
+    ),
+    lambda c: [c.started_on.desc()],
+)
 SKILL_ROWS = _records(SkillClaim, ("id", "supersedes_id", "skill_uri", "method"), lambda c: [c.recorded_at])
 _SHEET = ParticipantSheet.__table__
-DRIVING_LICENCES = _Read(select(_SHEET.c.data).where(_SHEET.c.participant_id == bindparam("participant_id"),
-                                                     _SHEET.c.kind == "driving_licences"))
+DRIVING_LICENCES = _Read(
+    select(_SHEET.c.data).where(
+        _SHEET.c.participant_id == bindparam("participant_id"), _SHEET.c.kind == "driving_licences"
+    )
+)
 _PLAN, _STEP = TransitionPlan.__table__, PlanStep.__table__
-LATEST_PLAN = _Read(select(_PLAN.c.id, _PLAN.c.status, _PLAN.c.agreed_on, _PLAN.c.horizon, _PLAN.c.target_occupations)
-                    .where(_PLAN.c.participant_id == bindparam("participant_id"))
-                    .order_by(_PLAN.c.created_at.desc()).limit(1))
-PLAN_STEPS = _Read(select(_STEP.c.kind, _STEP.c.title, _STEP.c.status, _STEP.c.due_date, _STEP.c.completed_on)
-                   .where(_STEP.c.plan_id == bindparam("plan_id")).order_by(_STEP.c.due_date, _STEP.c.created_at))
+LATEST_PLAN = _Read(
+    select(_PLAN.c.id, _PLAN.c.status, _PLAN.c.agreed_on, _PLAN.c.horizon, _PLAN.c.target_occupations)
+    .where(_PLAN.c.participant_id == bindparam("participant_id"))
+    .order_by(_PLAN.c.created_at.desc())
+    .limit(1)
+)
+PLAN_STEPS = _Read(
+    select(_STEP.c.kind, _STEP.c.title, _STEP.c.status, _STEP.c.due_date, _STEP.c.completed_on)
+    .where(_STEP.c.plan_id == bindparam("plan_id"))
+    .order_by(_STEP.c.due_date, _STEP.c.created_at)
+)
 
 
 def person(p: Participant) -> dict:
-    return {"givenName": p.given_names, "familyName": p.family_name, "birthDate": p.birth_date.isoformat(),
-            "gender": p.sex, "countryOfBirth": p.country_of_birth, "citizenships": list(p.citizenships),
-            "residenceMunicipality": p.residence_municipality, "motherTongues": list(p.mother_tongues),
-            "preferredLanguage": p.preferred_language, "email": p.email, "phone": p.phone,
-            "permit": ({"category": p.permit_category,
-                        "validUntil": p.permit_expiry.isoformat() if p.permit_expiry else None}
-                       if p.permit_category else None)}
+    return {
+        "givenName": p.given_names,
+        "familyName": p.family_name,
+        "birthDate": p.birth_date.isoformat(),
+        "gender": p.sex,
+        "countryOfBirth": p.country_of_birth,
+        "citizenships": list(p.citizenships),
+        "residenceMunicipality": p.residence_municipality,
+        "motherTongues": list(p.mother_tongues),
+        "preferredLanguage": p.preferred_language,
+        "email": p.email,
+        "phone": p.phone,
+        "permit": (
+            {"category": p.permit_category, "validUntil": p.permit_expiry.isoformat() if p.permit_expiry else None}
+            if p.permit_category
+            else None
+        ),
+    }
 
 
 def languages(rows, p: Participant) -> tuple[list[dict], list[dict]]:
@@ -108,15 +176,29 @@ def languages(rows, p: Participant) -> tuple[list[dict], list[dict]]:
 
     out = []
     for standing in standings:
-        certificates = [{"type": r.certificate_type, "exam": r.certificate_exam, "level": r.certificate_level,
-                         "date": r.certificate_date.isoformat(), "issuer": r.certificate_issuer}
-                        for r in rows if r.language == standing.language and r.certificate_type]
+        certificates = [
+            {
+                "type": r.certificate_type,
+                "exam": r.certificate_exam,
+                "level": r.certificate_level,
+                "date": r.certificate_date.isoformat(),
+                "issuer": r.certificate_issuer,
+            }
+            for r in rows
+            if r.language == standing.language and r.certificate_type
+        ]
         # Per skill, the evidenced level and, where it differs, the latest one assessed.
         levels = {skill: level(o) for skill, o in standing.skills.items()}
         for skill, o in standing.latest.items():
             levels[skill]["latest"] = level(o)
-        out.append({"language": standing.language, "motherTongue": standing.mother_tongue, "levels": levels,
-                    "certificates": certificates})
+        out.append(
+            {
+                "language": standing.language,
+                "motherTongue": standing.mother_tongue,
+                "levels": levels,
+                "certificates": certificates,
+            }
+        )
     return out, [{"code": m.code, "requiredLevel": m.required_level, "status": m.status} for m in statuses]
 
 
@@ -125,48 +207,95 @@ def digital(rows) -> dict:
     chosen = current_levels(rows)
     if not chosen:
         return {}
-    return {"framework": f"DigComp {framework.version}",
-            "competences": [{"code": c, "level": o.value, "method": str(o.method)} for c, o in chosen.items()],
-            "areas": [{"area": a.area, "level": a.level, "europass": a.europass, "assessed": a.assessed, "total": a.total}
-                      for a in scoring.areas({c: o.value for c, o in chosen.items()})]}
+    return {
+        "framework": f"DigComp {framework.version}",
+        "competences": [{"code": c, "level": o.value, "method": str(o.method)} for c, o in chosen.items()],
+        "areas": [
+            {"area": a.area, "level": a.level, "europass": a.europass, "assessed": a.assessed, "total": a.total}
+            for a in scoring.areas({c: o.value for c, o in chosen.items()})
+        ],
+    }
 
 
 def education(rows) -> list[dict]:
-    return [{"title": e.title, "isced": e.isced_level, "eqf": e.eqf_level, "fieldOfStudy": e.field_of_study,
-             "institution": e.institution, "country": e.country, "startYear": e.start_year, "endYear": e.end_year,
-             "completed": e.completed, "documents": e.documents, "recognition": e.recognition_status}
-            for e in rows]
+    return [
+        {
+            "title": e.title,
+            "isced": e.isced_level,
+            "eqf": e.eqf_level,
+            "fieldOfStudy": e.field_of_study,
+            "institution": e.institution,
+            "country": e.country,
+            "startYear": e.start_year,
+            "endYear": e.end_year,
+            "completed": e.completed,
+            "documents": e.documents,
+            "recognition": e.recognition_status,
+        }
+        for e in rows
+    ]
 
 
 def work(rows, labels: dict[str, dict[str, str]]) -> list[dict]:
-    return [{"occupation": {"uri": r.occupation_uri, "label": labels.get(r.occupation_uri, {})} if r.occupation_uri else None,
-             "title": r.title, "employer": r.employer, "country": r.country, "from": r.started_on.isoformat(),
-             "to": r.ended_on.isoformat() if r.ended_on else None, "sector": r.sector, "arrangement": r.arrangement,
-             "description": r.description} for r in rows]
+    return [
+        {
+            "occupation": {"uri": r.occupation_uri, "label": labels.get(r.occupation_uri, {})}
+            if r.occupation_uri
+            else None,
+            "title": r.title,
+            "employer": r.employer,
+            "country": r.country,
+            "from": r.started_on.isoformat(),
+            "to": r.ended_on.isoformat() if r.ended_on else None,
+            "sector": r.sector,
+            "arrangement": r.arrangement,
+            "description": r.description,
+        }
+        for r in rows
+    ]
 
 
 def skills(strongest: dict[str, Method], labels: dict[str, dict[str, str]]) -> list[dict]:
-    return [{"uri": uri, "label": labels.get(uri, {}), "method": str(method)}
-            for uri, method in sorted(strongest.items(), key=lambda kv: labels.get(kv[0], {}).get("en", kv[0]))]
+    return [
+        {"uri": uri, "label": labels.get(uri, {}), "method": str(method)}
+        for uri, method in sorted(strongest.items(), key=lambda kv: labels.get(kv[0], {}).get("en", kv[0]))
+    ]
 
 
 def driving_licences(data: dict | None) -> list[dict]:
     if data is None:
         return []
-    return [{"category": item["category"], "country": item["country"], "validUntil": item.get("valid_until"),
-             "statusInItaly": item.get("status_in_italy")} for item in data.get("licences", [])]
+    return [
+        {
+            "category": item["category"],
+            "country": item["country"],
+            "validUntil": item.get("valid_until"),
+            "statusInItaly": item.get("status_in_italy"),
+        }
+        for item in data.get("licences", [])
+    ]
 
 
 def plan(row, steps, labels: dict[str, dict[str, str]]) -> dict | None:
     if row is None:
         return None
     # A summary: what is planned and how far it is, not the counsellor's appraisal.
-    return {"status": row.status, "agreedOn": row.agreed_on.isoformat() if row.agreed_on else None,
-            "horizon": row.horizon.isoformat() if row.horizon else None,
-            "targets": [{"uri": u, "label": labels.get(u, {})} for u in row.target_occupations],
-            "steps": [{"kind": s.kind, "title": s.title, "status": s.status,
-                       "dueDate": s.due_date.isoformat() if s.due_date else None,
-                       "completedOn": s.completed_on.isoformat() if s.completed_on else None} for s in steps]}
+    return {
+        "status": row.status,
+        "agreedOn": row.agreed_on.isoformat() if row.agreed_on else None,
+        "horizon": row.horizon.isoformat() if row.horizon else None,
+        "targets": [{"uri": u, "label": labels.get(u, {})} for u in row.target_occupations],
+        "steps": [
+            {
+                "kind": s.kind,
+                "title": s.title,
+                "status": s.status,
+                "dueDate": s.due_date.isoformat() if s.due_date else None,
+                "completedOn": s.completed_on.isoformat() if s.completed_on else None,
+            }
+            for s in steps
+        ],
+    }
 
 
 def snapshot(session: Session, p: Participant) -> Snapshot:
@@ -176,18 +305,30 @@ def snapshot(session: Session, p: Participant) -> Snapshot:
         session.flush()
     connection, pid = session.connection(), p.id
     work_rows = WORK_ROWS(connection, participant_id=pid)
-    strongest = strongest_evidence((c.skill_uri, Method(c.method))
-                                   for c in live(SKILL_ROWS(connection, participant_id=pid)))
+    strongest = strongest_evidence(
+        (c.skill_uri, Method(c.method)) for c in live(SKILL_ROWS(connection, participant_id=pid))
+    )
     plan_row = next(iter(LATEST_PLAN(connection, participant_id=pid)), None)
     steps = PLAN_STEPS(connection, plan_id=plan_row.id) if plan_row is not None else []
-    labels = esco.preferred_labels(session, [*(r.occupation_uri for r in work_rows if r.occupation_uri), *strongest,
-                                             *(plan_row.target_occupations if plan_row is not None else ())],
-                                   LABEL_LANGS)
+    labels = esco.preferred_labels(
+        session,
+        [
+            *(r.occupation_uri for r in work_rows if r.occupation_uri),
+            *strongest,
+            *(plan_row.target_occupations if plan_row is not None else ()),
+        ],
+        LABEL_LANGS,
+    )
     langs, milestones = languages(LANGUAGE_ROWS(connection, participant_id=pid), p)
     sheet = next(iter(DRIVING_LICENCES(connection, participant_id=pid)), None)
-    return Snapshot(person=person(p), languages=langs, italian_milestones=milestones,
-                    digital=digital(DIGITAL_ROWS(connection, participant_id=pid)),
-                    education=education(EDUCATION_ROWS(connection, participant_id=pid)),
-                    work_experience=work(work_rows, labels), skills=skills(strongest, labels),
-                    driving_licences=driving_licences(sheet.data if sheet is not None else None),
-                    plan=plan(plan_row, steps, labels))
+    return Snapshot(
+        person=person(p),
+        languages=langs,
+        italian_milestones=milestones,
+        digital=digital(DIGITAL_ROWS(connection, participant_id=pid)),
+        education=education(EDUCATION_ROWS(connection, participant_id=pid)),
+        work_experience=work(work_rows, labels),
+        skills=skills(strongest, labels),
+        driving_licences=driving_licences(sheet.data if sheet is not None else None),
+        plan=plan(plan_row, steps, labels),
+    )

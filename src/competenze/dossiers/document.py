@@ -21,15 +21,34 @@ CREDENTIAL_TYPE = "CompetenceDossier"
 PROFILES = ("cpi", "public")
 
 PERSON_FIELDS = {
-    "cpi": ("givenName", "familyName", "birthDate", "gender", "countryOfBirth", "citizenships",
-            "residenceMunicipality", "motherTongues", "preferredLanguage", "email", "phone", "permit"),
+    "cpi": (
+        "givenName",
+        "familyName",
+        "birthDate",
+        "gender",
+        "countryOfBirth",
+        "citizenships",
+        "residenceMunicipality",
+        "motherTongues",
+        "preferredLanguage",
+        "email",
+        "phone",
+        "permit",
+    ),
     "public": ("givenName", "familyName", "motherTongues", "preferredLanguage"),
 }
 SECTIONS = {
-    "cpi": ("languages", "italianMilestones", "digital", "education", "workExperience", "skills",
-            "drivingLicences", "plan"),
-    "public": ("languages", "italianMilestones", "digital", "education", "workExperience", "skills",
-               "drivingLicences"),
+    "cpi": (
+        "languages",
+        "italianMilestones",
+        "digital",
+        "education",
+        "workExperience",
+        "skills",
+        "drivingLicences",
+        "plan",
+    ),
+    "public": ("languages", "italianMilestones", "digital", "education", "workExperience", "skills", "drivingLicences"),
 }
 
 
@@ -48,9 +67,16 @@ class Snapshot:
     plan: dict[str, Any] | None = None
 
     def section(self, name: str) -> Any:
-        return {"languages": self.languages, "italianMilestones": self.italian_milestones,
-                "digital": self.digital, "education": self.education, "workExperience": self.work_experience,
-                "skills": self.skills, "drivingLicences": self.driving_licences, "plan": self.plan}[name]
+        return {
+            "languages": self.languages,
+            "italianMilestones": self.italian_milestones,
+            "digital": self.digital,
+            "education": self.education,
+            "workExperience": self.work_experience,
+            "skills": self.skills,
+            "drivingLicences": self.driving_licences,
+            "plan": self.plan,
+        }[name]
 
 
 @dataclass(frozen=True)
@@ -73,10 +99,15 @@ class Issuance:
 def credential(snapshot: Snapshot, issuance: Issuance) -> dict[str, Any]:
     if issuance.profile not in PROFILES:
         raise ValueError(f"unknown profile {issuance.profile!r}")
-    person = {k: snapshot.person[k] for k in PERSON_FIELDS[issuance.profile]
-              if snapshot.person.get(k) not in (None, [], "")}
-    subject: dict[str, Any] = {"id": issuance.subject_id, "type": "CompetenceProfile",
-                               "profile": issuance.profile, "person": person}
+    person = {
+        k: snapshot.person[k] for k in PERSON_FIELDS[issuance.profile] if snapshot.person.get(k) not in (None, [], "")
+    }
+    subject: dict[str, Any] = {
+        "id": issuance.subject_id,
+        "type": "CompetenceProfile",
+        "profile": issuance.profile,
+        "person": person,
+    }
     for name in SECTIONS[issuance.profile]:
         value = snapshot.section(name)
         if name == "italianMilestones" and issuance.profile == "public":
@@ -105,7 +136,13 @@ def context_document(issuer_url: str) -> dict[str, Any]:
     """Our JSON-LD context: every term of ours maps into our vocabulary (the VC 2.0 base
     context is protected, so we define new terms only)."""
     vocab = f"{issuer_url.rstrip('/')}/vocab#"
-    return {"@context": {"@version": 1.1, "@vocab": vocab, "CompetenceDossier": f"{vocab}CompetenceDossier",
-                         "CompetenceProfile": f"{vocab}CompetenceProfile",
-                         "issuingOrganisation": {"@id": f"{vocab}issuingOrganisation", "@type": "@id"},
-                         "dossierVersion": f"{vocab}dossierVersion"}}
+    return {
+        "@context": {
+            "@version": 1.1,
+            "@vocab": vocab,
+            "CompetenceDossier": f"{vocab}CompetenceDossier",
+            "CompetenceProfile": f"{vocab}CompetenceProfile",
+            "issuingOrganisation": {"@id": f"{vocab}issuingOrganisation", "@type": "@id"},
+            "dossierVersion": f"{vocab}dossierVersion",
+        }
+    }

@@ -203,11 +203,12 @@ def _education(courses: list, t: _Text) -> ET.Element:
         item = ET.Element("Education")
         _period(item, course.get("startYear"), course.get("endYear"))
         # No element for the ISCED 2011 level, completion, documents or recognition in Italy.
-        notes = [f"{t('isced')}: {_clean(course['isced'])}" if course.get("isced") is not None else "",
-                 t("not_completed") if course.get("completed") is False else "",
-                 t.of("documents", course.get("documents")),
-                 f"{t('recognition')}: {t.of('recognition', course['recognition'])}" if course.get("recognition")
-                 else ""]
+        notes = [
+            f"{t('isced')}: {_clean(course['isced'])}" if course.get("isced") is not None else "",
+            t("not_completed") if course.get("completed") is False else "",
+            t.of("documents", course.get("documents")),
+            f"{t('recognition')}: {t.of('recognition', course['recognition'])}" if course.get("recognition") else "",
+        ]
         _text(item, "Description", ". ".join(filter(None, notes)))
         _text(item, "Title", course.get("title"))
         _attach(item, _organisation("Organisation", course.get("institution"), course.get("country")))
@@ -224,9 +225,18 @@ def _education(courses: list, t: _Text) -> ET.Element:
 def _language_note(levels: dict, t: _Text) -> str:
     """Every level with its evidence (method, source, date), including what the grid cannot
     hold, and the latest level assessed where it differs from the evidenced one."""
+
     def how(observation: dict) -> str:
-        return ", ".join(filter(None, [t.of("method", observation.get("method")), _clean(observation.get("source")),
-                                       _clean(observation.get("assessedOn"))]))
+        return ", ".join(
+            filter(
+                None,
+                [
+                    t.of("method", observation.get("method")),
+                    _clean(observation.get("source")),
+                    _clean(observation.get("assessedOn")),
+                ],
+            )
+        )
 
     parts = []
     for skill in dict.fromkeys([*CEFR_SKILLS, *levels]):
@@ -261,8 +271,10 @@ def _certificates(certificates: list) -> ET.Element:
 def _linguistic(subject: dict, t: _Text) -> ET.Element:
     """LinguisticSkillType: MotherTongueList, then ForeignLanguageList with grid and certificates."""
     languages = subject.get("languages") or []
-    declared = [*((subject.get("person") or {}).get("motherTongues") or []),
-                *(language.get("language") for language in languages if language.get("motherTongue"))]
+    declared = [
+        *((subject.get("person") or {}).get("motherTongues") or []),
+        *(language.get("language") for language in languages if language.get("motherTongue")),
+    ]
     mother_codes = list(dict.fromkeys(code for code in declared if code))
     linguistic, mothers = ET.Element("Linguistic"), ET.Element("MotherTongueList")
     for code in mother_codes:
@@ -295,14 +307,17 @@ def _computer(digital: dict, t: _Text) -> ET.Element:
     """ComputerSkillType: ICTLevelType is A/B/C per area only, so the DigComp 1-8 level of each
     competence and its evidence method go into `Description`."""
     computer = ET.Element("Computer")
-    competences = sorted((c for c in digital.get("competences") or [] if c.get("code") and c.get("level")),
-                         key=lambda c: [int(p) if p.isdigit() else 0 for p in str(c["code"]).split(".")])
+    competences = sorted(
+        (c for c in digital.get("competences") or [] if c.get("code") and c.get("level")),
+        key=lambda c: [int(p) if p.isdigit() else 0 for p in str(c["code"]).split(".")],
+    )
     if competences:
         by_method: dict[str, list[str]] = {}
         for c in competences:
             by_method.setdefault(t.of("method", c.get("method")), []).append(_clean(c["code"]))
         text = f"{_clean(digital.get('framework')) or 'DigComp'} – " + "; ".join(
-            f"{_clean(c['code'])} {t('level')} {_clean(c['level'])}" for c in competences)
+            f"{_clean(c['code'])} {t('level')} {_clean(c['level'])}" for c in competences
+        )
         methods = "; ".join(f"{m} ({', '.join(codes)})" for m, codes in by_method.items() if m)
         _sub(computer, "Description", text + (f". {t('method')}: {methods}" if methods else ""))
     areas = {str(a.get("area")): a.get("europass") for a in digital.get("areas") or []}
@@ -318,8 +333,11 @@ def _skills(subject: dict, t: _Text) -> ET.Element:
     """SkillSetType order: Linguistic, Communication, Organisational, JobRelated, Computer, Driving, Other."""
     skills = ET.Element("Skills")
     _attach(skills, _linguistic(subject, t))
-    esco = [f"{label} ({t.of('method', s['method'])})" if s.get("method") else label
-            for s in subject.get("skills") or [] if (label := _label(s.get("label"), t.locale, s.get("uri")))]
+    esco = [
+        f"{label} ({t.of('method', s['method'])})" if s.get("method") else label
+        for s in subject.get("skills") or []
+        if (label := _label(s.get("label"), t.locale, s.get("uri")))
+    ]
     if esco:
         _sub(_sub(skills, "JobRelated"), "Description", f"{t('esco')}: " + "; ".join(esco))
     _attach(skills, _computer(subject.get("digital") or {}, t))
@@ -330,18 +348,25 @@ def _skills(subject: dict, t: _Text) -> ET.Element:
             continue
         if category in LICENCES and category not in {e.text for e in licences}:
             _sub(licences, "Licence", category)
-        details = [_clean(licence.get("country")), t.of("licence", licence.get("statusInItaly")),
-                   f"{t('valid_until')} {_clean(licence['validUntil'])}" if licence.get("validUntil") else "",
-                   "" if category in LICENCES else t("not_in_europass")]
+        details = [
+            _clean(licence.get("country")),
+            t.of("licence", licence.get("statusInItaly")),
+            f"{t('valid_until')} {_clean(licence['validUntil'])}" if licence.get("validUntil") else "",
+            "" if category in LICENCES else t("not_in_europass"),
+        ]
         notes.append(f"{category} ({', '.join(filter(None, details))})")
     _attach(driving, licences)
     _attach(skills, driving)
     # GenericSkillType `Other` is the free text left for licence details and the Italian milestones.
     other = [f"{t('licences')}: " + "; ".join(notes)] if notes else []
     if milestones := subject.get("italianMilestones"):
-        other.append(f"{t('milestones')}: " + "; ".join(
-            f"{t.of('milestone', m.get('code'))} ({_clean(m.get('requiredLevel'))}): {t.of('status', m.get('status'))}"
-            for m in milestones))
+        other.append(
+            f"{t('milestones')}: "
+            + "; ".join(
+                f"{t.of('milestone', m.get('code'))} ({_clean(m.get('requiredLevel'))}): {t.of('status', m.get('status'))}"
+                for m in milestones
+            )
+        )
     if other:
         _sub(_sub(skills, "Other"), "Description", ". ".join(other))
     return skills

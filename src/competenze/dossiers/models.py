@@ -23,13 +23,16 @@ from competenze.common.types import UTCDateTime
 _STATE_VERSION = Column("version", Integer, nullable=False)
 _LIST_VERSION = Column("version", Integer, nullable=False)
 
+
 class Dossier(SQLModel, table=True):
     """One issued version, exactly as signed. The database refuses any UPDATE (a trigger);
     what changes later (revoked, superseded) lives in DossierState and the status lists."""
 
     __tablename__ = "dossier"
-    __table_args__ = (UniqueConstraint("participant_id", "profile", "version"),
-                      UniqueConstraint("status_series", "status_index"))
+    __table_args__ = (
+        UniqueConstraint("participant_id", "profile", "version"),
+        UniqueConstraint("status_series", "status_index"),
+    )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     participant_id: uuid.UUID = Field(sa_column=Column(Uuid, ForeignKey("participant.id"), nullable=False, index=True))
@@ -58,8 +61,10 @@ class DossierState(SQLModel, table=True):
     __tablename__ = "dossier_state"
     # ix_dossier_state_current: issuing a version finds the one it supersedes (the valid one
     # of that participant and profile) in one index lookup, however many versions exist.
-    __table_args__ = (Index("ix_dossier_state_changed", "changed_at", "dossier_id"),
-                      Index("ix_dossier_state_current", "participant_id", "profile", "status"))
+    __table_args__ = (
+        Index("ix_dossier_state_changed", "changed_at", "dossier_id"),
+        Index("ix_dossier_state_current", "participant_id", "profile", "status"),
+    )
 
     dossier_id: uuid.UUID = Field(sa_column=Column(Uuid, ForeignKey("dossier.id"), primary_key=True))
     # Copies of the dossier's, written with it and never changed: the visibility rule reads

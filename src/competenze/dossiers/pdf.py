@@ -42,7 +42,6 @@ from competenze.dossiers.pdf_qr import draw_qr
 from competenze.dossiers.pdf_text import draw
 
 
-
 def _header(w: Writer, credential: dict, verify_url: str) -> None:
     w.text(MARGIN, w.y - 18, w.l.it("document_title"), 18, bold=True)
     w.text(MARGIN, w.y - 38, w.l.other("document_title"), 14, bold=True, color=GREY)
@@ -124,14 +123,25 @@ def _languages(w: Writer, languages: list[dict], milestones: list[dict]) -> None
         for (method, day, source), found in _grouped(latest).items():
             any_latest = True
             fill = {"level": "/".join(dict.fromkeys(found)), "date": date_text(day)}
-            said = [w.l.it("latest_assessed", method=w.l.it(f"method_{method}"), **fill),
-                    w.l.other("latest_assessed", method=w.l.other(f"method_{method}"), **fill)]
-            w.flow(MARGIN + 12, WIDTH - 2 * MARGIN - 12, both(*said) + (f" ({user_text(source)})" if source else ""), 8,
-                   color=GREY)
+            said = [
+                w.l.it("latest_assessed", method=w.l.it(f"method_{method}"), **fill),
+                w.l.other("latest_assessed", method=w.l.other(f"method_{method}"), **fill),
+            ]
+            w.flow(
+                MARGIN + 12,
+                WIDTH - 2 * MARGIN - 12,
+                both(*said) + (f" ({user_text(source)})" if source else ""),
+                8,
+                color=GREY,
+            )
         for cert in lang.get("certificates", [])[:5]:
-            w.flow(MARGIN + 12, WIDTH - 2 * MARGIN - 12,
-                   f"{user_text(cert.get('exam') or cert.get('type'))} – {cert.get('level')} ({date_text(cert.get('date'))})", 8,
-                   color=GREY)
+            w.flow(
+                MARGIN + 12,
+                WIDTH - 2 * MARGIN - 12,
+                f"{user_text(cert.get('exam') or cert.get('type'))} – {cert.get('level')} ({date_text(cert.get('date'))})",
+                8,
+                color=GREY,
+            )
     w.flow(MARGIN, WIDTH - 2 * MARGIN, pair(w.l, "cefr_note"), 7, color=GREY)
     if any_latest:
         w.flow(MARGIN, WIDTH - 2 * MARGIN, pair(w.l, "latest_note"), 7, color=GREY)
@@ -160,8 +170,13 @@ def _digital(w: Writer, digital: dict) -> None:
         # Each competence by its DigComp name, in both languages, with its level.
         named = [c for c in competences if c["code"].startswith(area["area"] + ".")]
         for c in named:
-            w.flow(MARGIN + 12, WIDTH - 2 * MARGIN - 12,
-                   f"{c['code']} {pair(w.l, 'digital_competence_' + c['code'])}: {c['level']}", 8, color=GREY)
+            w.flow(
+                MARGIN + 12,
+                WIDTH - 2 * MARGIN - 12,
+                f"{c['code']} {pair(w.l, 'digital_competence_' + c['code'])}: {c['level']}",
+                8,
+                color=GREY,
+            )
         w.y -= 4 if named else 0
     w.flow(MARGIN, WIDTH - 2 * MARGIN, pair(w.l, "digital_note"), 7, color=GREY)
     w.y -= 4
@@ -171,10 +186,14 @@ def _education(w: Writer, items: list[dict]) -> None:
     w.heading("section_education")
     for e in items[:MAX_ITEMS]:
         years = "–".join(str(y) for y in (e.get("startYear"), e.get("endYear")) if y)
-        w.item([user_text(e.get("title")),
+        w.item(
+            [
+                user_text(e.get("title")),
                 ", ".join(x for x in (user_text(e.get("institution")), _country(w, e.get("country")), years) if x)
                 + (f" · EQF {e['eqf']}" if e.get("eqf") else ""),
-                f"{pair(w.l, 'recognition')}: {pair(w.l, 'recognition_' + e.get('recognition', 'none'))}"])
+                f"{pair(w.l, 'recognition')}: {pair(w.l, 'recognition_' + e.get('recognition', 'none'))}",
+            ]
+        )
 
 
 def _experience(w: Writer, items: list[dict]) -> None:
@@ -184,9 +203,14 @@ def _experience(w: Writer, items: list[dict]) -> None:
         title = labels.get("it") or job.get("title") or ""
         second = labels.get(w.l.second) or (labels.get("en") if w.l.second != "it" else None)
         period = f"{date_text(job.get('from'))} – {date_text(job.get('to')) or pair(w.l, 'ongoing')}"
-        w.item([user_text(title) + (f" / {user_text(second)}" if second and second != title else ""),
+        w.item(
+            [
+                user_text(title) + (f" / {user_text(second)}" if second and second != title else ""),
                 ", ".join(x for x in (user_text(job.get("employer")), _country(w, job.get("country")), period) if x),
-                pair(w.l, job.get("arrangement", "formal")), user_text(job.get("description"))])
+                pair(w.l, job.get("arrangement", "formal")),
+                user_text(job.get("description")),
+            ]
+        )
 
 
 def _skills(w: Writer, items: list[dict]) -> None:
@@ -195,21 +219,30 @@ def _skills(w: Writer, items: list[dict]) -> None:
         labels = skill.get("label") or {}
         text = labels.get("it") or labels.get("en") or skill.get("uri", "")
         second = labels.get(w.l.second)
-        w.flow(MARGIN, WIDTH - 2 * MARGIN, f"• {text}" + (f" / {second}" if second and second != text else "")
-               + f" — {pair(w.l, 'method_' + skill.get('method', 'self_declared'))}", 8.5)
+        w.flow(
+            MARGIN,
+            WIDTH - 2 * MARGIN,
+            f"• {text}"
+            + (f" / {second}" if second and second != text else "")
+            + f" — {pair(w.l, 'method_' + skill.get('method', 'self_declared'))}",
+            8.5,
+        )
         w.y -= 1
 
 
 def _licences(w: Writer, items: list[dict]) -> None:
     w.heading("section_driving")
     for licence in items[:MAX_ITEMS]:
-        lines = [f"{pair(w.l, 'driving_category')}: {licence.get('category')}",
-                 f"{pair(w.l, 'driving_country')}: {_country(w, licence.get('country'))}"]
+        lines = [
+            f"{pair(w.l, 'driving_category')}: {licence.get('category')}",
+            f"{pair(w.l, 'driving_country')}: {_country(w, licence.get('country'))}",
+        ]
         if licence.get("validUntil"):
             lines.append(f"{pair(w.l, 'driving_valid_until')}: {date_text(licence['validUntil'])}")
         if licence.get("statusInItaly"):
-            lines.append(f"{pair(w.l, 'driving_status_in_italy')}: "
-                         f"{pair(w.l, 'licence_status_' + licence['statusInItaly'])}")
+            lines.append(
+                f"{pair(w.l, 'driving_status_in_italy')}: {pair(w.l, 'licence_status_' + licence['statusInItaly'])}"
+            )
         w.item(lines)
 
 
@@ -234,10 +267,17 @@ def _footer_for(labels: Labels, credential: dict, dossier_id: str):
 
     def footer(canvas: Canvas, number: int, total: int) -> None:
         canvas.setFillColor(GREY)
-        draw(canvas, MARGIN, 24, f"{labels.it('dossier_id')} {dossier_id} · {labels.it('version', version=version)} · "
-                                 f"{labels.it('issued_by')} {user_text(organisation[:60])} · {labels.it('issued_on')} {issued}", 7)
+        draw(
+            canvas,
+            MARGIN,
+            24,
+            f"{labels.it('dossier_id')} {dossier_id} · {labels.it('version', version=version)} · "
+            f"{labels.it('issued_by')} {user_text(organisation[:60])} · {labels.it('issued_on')} {issued}",
+            7,
+        )
         draw(canvas, MARGIN, 14, labels.it("page_of", page=number, pages=total), 7)
         draw(canvas, WIDTH - MARGIN, 14, labels.other("page_of", page=number, pages=total), 7, right=True)
+
     return footer
 
 
@@ -253,9 +293,18 @@ def render(credential: dict, *, language: str | None, verify_url: str, dossier_i
     w = Writer(canvas, labels)
     _header(w, credential, verify_url)
     if language and language != second and language != "it":
-        w.y -= w.block(MARGIN, WIDTH - 2 * MARGIN, labels.it("language_fallback_note", name=language_name(language, "it"))
-                       + " · " + labels.other("language_fallback_note", name=language_name(language, "en")), 8,
-                       color=GREY) + 2
+        w.y -= (
+            w.block(
+                MARGIN,
+                WIDTH - 2 * MARGIN,
+                labels.it("language_fallback_note", name=language_name(language, "it"))
+                + " · "
+                + labels.other("language_fallback_note", name=language_name(language, "en")),
+                8,
+                color=GREY,
+            )
+            + 2
+        )
     _identity(w, subject.get("person", {}))
     if subject.get("languages"):
         _languages(w, subject["languages"], subject.get("italianMilestones", []))

@@ -55,8 +55,11 @@ def runs(text: str) -> list[tuple[str, int]]:
     # continues on), closed (PDI) at the end of its last line, or both.
     inner = text[1:] if text[:1] in ("\u2068", "\u2067") else text
     inner = inner[:-1] if inner[-1:] == "\u2069" else inner
-    if inner and inner[0] != " " != inner[-1] and all(char == " " or bidirectional(char) in _RTL_WORD
-                                                      for char in inner):
+    if (
+        inner
+        and inner[0] != " " != inner[-1]
+        and all(char == " " or bidirectional(char) in _RTL_WORD for char in inner)
+    ):
         # Words of Arabic letters only, maybe in an isolate of their own (the PDF draws a
         # person's text in one and drops the isolate characters): one right-to-left run (rules
         # P2, W1, N1), without asking python-bidi for the levels of every character.
@@ -83,7 +86,7 @@ def runs(text: str) -> list[tuple[str, int]]:
             found[-1][1] = index
         else:
             found.append([index, index, level])
-    return [(text[min(first, last):max(first, last) + 1], level) for first, last, level in found]
+    return [(text[min(first, last) : max(first, last) + 1], level) for first, last, level in found]
 
 
 def mirrored(text: str) -> str:

@@ -8,7 +8,6 @@ literally (a name like "<b>Ali</b>" prints as typed).
 
 # pure core: plain data in and out; no web framework, database or JOSE (tests/test_boundaries.py)
 
-
 import json
 import unicodedata
 from dataclasses import dataclass
@@ -65,7 +64,7 @@ FSI, RLI, LRI, PDI = "\u2068", "\u2067", "\u2066", "\u2069"
 
 def clip(value: object) -> str:
     text = "" if value is None else str(value)
-    text = text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
+    text = text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
     return text.translate(_UNSAFE)  # one pass in C, not a Python step per character
 
 
@@ -147,21 +146,49 @@ class Writer:
         self.c.setFillColor(color)
         draw(self.c, x, y, text, size, bold=bold, right=right)
 
-    def block(self, x: float, room: float, text: str, size: float, *, bold=False, right=False, color=black,
-              top: float | None = None) -> float:
+    def block(
+        self,
+        x: float,
+        room: float,
+        text: str,
+        size: float,
+        *,
+        bold=False,
+        right=False,
+        color=black,
+        top: float | None = None,
+    ) -> float:
         """Wrapped text from the cursor (or `top`) down; returns the height used (the cursor stays)."""
-        return self.lines(x, room, self.wrap(text, size, room, bold), size, bold=bold, right=right, color=color,
-                          top=top)
+        return self.lines(
+            x, room, self.wrap(text, size, room, bold), size, bold=bold, right=right, color=color, top=top
+        )
 
-    def lines(self, x: float, room: float, lines: list[str], size: float, *, bold=False, right=False, color=black,
-              top: float | None = None) -> float:
+    def lines(
+        self,
+        x: float,
+        room: float,
+        lines: list[str],
+        size: float,
+        *,
+        bold=False,
+        right=False,
+        color=black,
+        top: float | None = None,
+    ) -> float:
         """Lines already wrapped, from the cursor (or `top`) down; returns the height used."""
         if self.pending and top is None:
             self.need(height(lines, size))
         top = self.y if top is None else top
         for index, line in enumerate(lines):
-            self.text(x + room if right else x, top - size - index * size * LEADING, line, size,
-                      bold=bold, right=right, color=color)
+            self.text(
+                x + room if right else x,
+                top - size - index * size * LEADING,
+                line,
+                size,
+                bold=bold,
+                right=right,
+                color=color,
+            )
         return height(lines, size)
 
     def flow(self, x: float, room: float, text: str, size: float, *, bold=False, color=black) -> None:
@@ -185,11 +212,17 @@ class Writer:
     def row(self, key: str, value: str) -> None:
         """Italian label | value | translated label."""
         col = (WIDTH - 2 * MARGIN) / 3
-        label, data, other = (self.wrap(self.l.it(key), 8, col - 6), self.wrap(value, 9, col - 6),
-                              self.wrap(self.l.other(key), 8, col))
+        label, data, other = (
+            self.wrap(self.l.it(key), 8, col - 6),
+            self.wrap(value, 9, col - 6),
+            self.wrap(self.l.other(key), 8, col),
+        )
         self.need(max(height(label, 8), height(data, 9), height(other, 8)))  # a row stays on its page
-        heights = [self.lines(MARGIN, col - 6, label, 8, color=GREY), self.lines(MARGIN + col, col - 6, data, 9),
-                   self.lines(MARGIN + 2 * col, col, other, 8, color=GREY, right=True)]
+        heights = [
+            self.lines(MARGIN, col - 6, label, 8, color=GREY),
+            self.lines(MARGIN + col, col - 6, data, 9),
+            self.lines(MARGIN + 2 * col, col, other, 8, color=GREY, right=True),
+        ]
         self.y -= max(heights) + 3
 
     def item(self, lines: list[str]) -> None:

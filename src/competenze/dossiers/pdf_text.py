@@ -24,9 +24,11 @@ from reportlab.pdfgen.canvas import Canvas
 from competenze.dossiers.pdf_bidi import mirrored
 from competenze.dossiers.pdf_bidi import runs as bidi_runs
 
-FONTS = {"latin": ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"),
-         "arabic": ("NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf"),
-         "ethiopic": ("NotoSansEthiopic-Regular.ttf", "NotoSansEthiopic-Bold.ttf")}
+FONTS = {
+    "latin": ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"),
+    "arabic": ("NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf"),
+    "ethiopic": ("NotoSansEthiopic-Regular.ttf", "NotoSansEthiopic-Bold.ttf"),
+}
 
 
 @cache
@@ -141,9 +143,12 @@ def width(text: str, size: float, bold: bool = False) -> float:
     """The width of `text` for wrapping, without the bidi step (the wrapping measures every
     word). It is the drawn width but where a space or punctuation mark between two scripts
     falls into the other font in visual order: a fraction of a point."""
-    return sum(_advance(piece, font(script, bold), size) if script == "arabic"
-               else pdfmetrics.stringWidth(piece, font(script, bold), size)
-               for script, piece in _runs(text.translate(ISOLATES)))
+    return sum(
+        _advance(piece, font(script, bold), size)
+        if script == "arabic"
+        else pdfmetrics.stringWidth(piece, font(script, bold), size)
+        for script, piece in _runs(text.translate(ISOLATES))
+    )
 
 
 @cache
@@ -167,8 +172,9 @@ def _advance(text: str, name: str, size: float) -> float:
 _FEATURES = {"kern": True, "liga": True, "dlig": True}
 
 
-def draw(canvas: Canvas, x: float, y: float, text: str, size: float, *, bold: bool = False,
-         right: bool = False) -> None:
+def draw(
+    canvas: Canvas, x: float, y: float, text: str, size: float, *, bold: bool = False, right: bool = False
+) -> None:
     """Draw `text` at (x, y), or ending at x when `right`, one run per script."""
     runs, total = _layout(text, size, bold)
     if right:

@@ -46,27 +46,50 @@ from competenze.participants.dependencies import VisibleParticipant
 from competenze.participants.idempotency import create_once
 from competenze.participants.visibility import CASE_ROLES, get_visible_participant
 
-router = APIRouter(route_class=ApiRoute, tags=["dossiers"], responses=problem_responses(400, 401, 403, 404, 405, 409, 413, 422, 429, 503))
-IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"},
-                 "description": "An ETag from an earlier pull: 304 when the representation is unchanged"}
+router = APIRouter(
+    route_class=ApiRoute,
+    tags=["dossiers"],
+    responses=problem_responses(400, 401, 403, 404, 405, 409, 413, 422, 429, 503),
+)
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "An ETag from an earlier pull: 304 when the representation is unchanged",
+}
 
 
 def enforce_client_quota(connection: AnyConnection, settings: Settings, principal: Principal) -> None:
     """Per machine client, a fixed window of requests per minute (counted in the database so
     every app process shares it)."""
     if principal.kind == "client":
-        ratelimit.enforce(connection, f"quota:{principal.key}", window_seconds=60,
-                          limit=settings.client_requests_per_minute,
-                          message="This client may make {limit} dossier requests a minute; retry in {wait} s.")
+        ratelimit.enforce(
+            connection,
+            f"quota:{principal.key}",
+            window_seconds=60,
+            limit=settings.client_requests_per_minute,
+            message="This client may make {limit} dossier requests a minute; retry in {wait} s.",
+        )
 
 
 # What get_dossier reads itself (see there), declared for the OpenAPI document.
 PULL_PARAMETERS = [
     {"name": "dossier_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}},
-    {"name": "locale", "in": "query", "required": False, "description": "Europass XML locale",
-     "schema": {"type": "string", "enum": ["it", "en"], "default": "it"}},
-    {"name": "lang", "in": "query", "required": False, "description": "PDF: second language (ISO 639-1, or 639-3)",
-     "schema": {"type": "string", "minLength": 2, "maxLength": 3, "examples": ["ar"]}},
+    {
+        "name": "locale",
+        "in": "query",
+        "required": False,
+        "description": "Europass XML locale",
+        "schema": {"type": "string", "enum": ["it", "en"], "default": "it"},
+    },
+    {
+        "name": "lang",
+        "in": "query",
+        "required": False,
+        "description": "PDF: second language (ISO 639-1, or 639-3)",
+        "schema": {"type": "string", "minLength": 2, "maxLength": 3, "examples": ["ar"]},
+    },
     IF_NONE_MATCH,
 ]
 _LANGUAGE = TypeAdapter(LanguageCode)
@@ -108,13 +131,24 @@ class RequestOnlyRoute(APIRoute):
 pull_router = APIRouter(tags=router.tags, responses=router.responses, route_class=RequestOnlyRoute)
 
 
-@pull_router.get("/api/v1/dossiers/{dossier_id}", operation_id="dossiers_get", response_model=dict,
-            responses={200: {"description": "The dossier as the credential JSON (default), a vc+jwt, Europass XML or a PDF",
-                             "content": {negotiation.VC_JWT: {"schema": {"type": "string"}},
-                                         negotiation.XML: {"schema": {"type": "string"}},
-                                         negotiation.PDF: {"schema": {"type": "string", "format": "binary"}}}},
-                       304: {"description": "Not modified (If-None-Match)"}, **problem_responses(406)},
-            openapi_extra={**BEARER_SECURITY, "parameters": PULL_PARAMETERS})
+@pull_router.get(
+    "/api/v1/dossiers/{dossier_id}",
+    operation_id="dossiers_get",
+    response_model=dict,
+    responses={
+        200: {
+            "description": "The dossier as the credential JSON (default), a vc+jwt, Europass XML or a PDF",
+            "content": {
+                negotiation.VC_JWT: {"schema": {"type": "string"}},
+                negotiation.XML: {"schema": {"type": "string"}},
+                negotiation.PDF: {"schema": {"type": "string", "format": "binary"}},
+            },
+        },
+        304: {"description": "Not modified (If-None-Match)"},
+        **problem_responses(406),
+    },
+    openapi_extra={**BEARER_SECURITY, "parameters": PULL_PARAMETERS},
+)
 async def get_dossier(request: Request) -> Response:
     """One dossier by Accept: application/json, application/vc+jwt, application/xml (Europass), application/pdf."""
     # CPI systems' hot path, read by the handler itself (see RequestOnlyRoute). The token
@@ -155,17 +189,34 @@ async def get_dossier(request: Request) -> Response:
         return Response(xml, media_type=media, headers=headers)
     from competenze.dossiers.pdf import render
 
-    pdf = await run_in_threadpool(render, service.credential_of(pulled), language=variant,
-                                  verify_url=f"{settings.issuer.rstrip('/')}/verify/{pulled.verification_code}",
-                                  dossier_id=str(pulled.id))
-    return Response(pdf, media_type=media, headers={**headers, "Content-Disposition":
-                                                    f'attachment; filename="dossier-{pulled.id}-v{pulled.version}.pdf"'})
+    pdf = await run_in_threadpool(
+        render,
+        service.credential_of(pulled),
+        language=variant,
+        verify_url=f"{settings.issuer.rstrip('/')}/verify/{pulled.verification_code}",
+        dossier_id=str(pulled.id),
+    )
+    return Response(
+        pdf,
+        media_type=media,
+        headers={**headers, "Content-Disposition": f'attachment; filename="dossier-{pulled.id}-v{pulled.version}.pdf"'},
+    )
 
 
-@router.post("/api/v1/participants/{participant_id}/dossiers", response_model=DossierOut, status_code=201,
-             operation_id="dossiers_issue", openapi_extra=BEARER_SECURITY)
-async def issue_dossier(request: Request, token: ValidToken, participant_id: uuid.UUID, body: DossierCreate,
-                        idempotency_key: IdempotencyKeyHeader = None) -> Response:
+@router.post(
+    "/api/v1/participants/{participant_id}/dossiers",
+    response_model=DossierOut,
+    status_code=201,
+    operation_id="dossiers_issue",
+    openapi_extra=BEARER_SECURITY,
+)
+async def issue_dossier(
+    request: Request,
+    token: ValidToken,
+    participant_id: uuid.UUID,
+    body: DossierCreate,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
     """Freeze the participant's competences into a new signed dossier version (cpi or public profile)."""
     state = request.app.state
 
@@ -176,35 +227,60 @@ async def issue_dossier(request: Request, token: ValidToken, participant_id: uui
         principal = ensure_role(authenticate(session.connection(), request, token), CASE_ROLES)
         participant = get_visible_participant(session, principal, participant_id, for_update=True)
         ctx = principal.access(request.state.request_id)
-        return create_once(session, ctx=ctx, key=idempotency_key, participant_id=participant.id, body=body,
-                           model=Dossier,
-                           create=lambda: service.issue(session, ctx, state.settings, state.keys, participant, body),
-                           location=lambda out: f"/api/v1/dossiers/{out.id}")
+        return create_once(
+            session,
+            ctx=ctx,
+            key=idempotency_key,
+            participant_id=participant.id,
+            body=body,
+            model=Dossier,
+            create=lambda: service.issue(session, ctx, state.settings, state.keys, participant, body),
+            location=lambda out: f"/api/v1/dossiers/{out.id}",
+        )
 
     return await in_session(request, work)
 
 
-@router.get("/api/v1/participants/{participant_id}/dossiers", response_model=list[DossierOut],
-            operation_id="participant_dossiers_list")
+@router.get(
+    "/api/v1/participants/{participant_id}/dossiers",
+    response_model=list[DossierOut],
+    operation_id="participant_dossiers_list",
+)
 def participant_dossiers(request: Request, participant: VisibleParticipant, ctx: Access, session: SessionDep):
     """Every dossier version issued for the participant, with its status."""
     return service.for_participant(session, ctx, request.app.state.settings, participant)
 
 
 @router.get("/api/v1/dossiers", response_model=DossierPage, operation_id="dossiers_list", openapi_extra=BEARER_SECURITY)
-async def list_dossiers(request: Request, token: ValidToken,
-                        updated_since: Annotated[str | None, Query(
-                            max_length=40, json_schema_extra={"format": "date-time"},
-                            description="Only dossiers changed since (ISO 8601 with zone)")] = None,
-                        cursor: Cursor = None, limit: Limit = 50) -> Response:
+async def list_dossiers(
+    request: Request,
+    token: ValidToken,
+    updated_since: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            json_schema_extra={"format": "date-time"},
+            description="Only dossiers changed since (ISO 8601 with zone)",
+        ),
+    ] = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> Response:
     """Dossiers visible to you (shared with your organisation, or your own), newest change first."""
     settings = request.app.state.settings
 
     def work(connection: AnyConnection) -> DossierPage:
         principal = authenticate(connection, request, token)
         enforce_client_quota(connection, settings, principal)
-        return service.listing(connection, principal.access(request.state.request_id), settings, principal,
-                               updated_since=updated_since, cursor=cursor, limit=limit)
+        return service.listing(
+            connection,
+            principal.access(request.state.request_id),
+            settings,
+            principal,
+            updated_since=updated_since,
+            cursor=cursor,
+            limit=limit,
+        )
 
     # A CPI system's bulk sync: one transaction without thread hops (see db.in_transaction),
     # serialised once (pydantic-core) rather than re-validated as a response model.
@@ -213,8 +289,14 @@ async def list_dossiers(request: Request, token: ValidToken,
 
 
 @router.post("/api/v1/dossiers/{dossier_id}/revoke", response_model=DossierOut, operation_id="dossiers_revoke")
-def revoke_dossier(request: Request, principal: CurrentPrincipal, ctx: Access, dossier_id: uuid.UUID,
-                   body: DossierRevoke, session: SessionDep):
+def revoke_dossier(
+    request: Request,
+    principal: CurrentPrincipal,
+    ctx: Access,
+    dossier_id: uuid.UUID,
+    body: DossierRevoke,
+    session: SessionDep,
+):
     """Revoke a dossier (the owning organisation's case workers); verification will say so."""
     dossier, _, owner = service.visible(session, principal, dossier_id)
     if not owner:
@@ -233,19 +315,29 @@ class JSONLDResponse(JSONResponse):
     media_type = "application/ld+json"
 
 
-@router.get("/contexts/competenze/v1", operation_id="jsonld_context", response_model=dict,
-            response_class=JSONLDResponse)
+@router.get(
+    "/contexts/competenze/v1", operation_id="jsonld_context", response_model=dict, response_class=JSONLDResponse
+)
 def jsonld_context(request: Request) -> JSONLDResponse:
     """The JSON-LD context of our credential terms."""
-    return JSONLDResponse(public.context(request.app.state.settings), headers={"Cache-Control": "public, max-age=86400"})
+    return JSONLDResponse(
+        public.context(request.app.state.settings), headers={"Cache-Control": "public, max-age=86400"}
+    )
 
 
-@router.get("/api/v1/status-lists/{list_id}", operation_id="status_lists_get", response_model=dict,
-            responses={200: {"content": {negotiation.VC_JWT: {"schema": {"type": "string"}}}}})
-def status_list(request: Request, list_id: Annotated[str, Path(max_length=30, pattern=r"^[0-9]{1,9}-[a-z]{1,12}$")],
-                session: SessionDep,
-                accept: Annotated[str | None, Header(max_length=1000)] = None,
-                if_none_match: Annotated[str | None, Header(alias="If-None-Match", max_length=1000)] = None) -> Response:
+@router.get(
+    "/api/v1/status-lists/{list_id}",
+    operation_id="status_lists_get",
+    response_model=dict,
+    responses={200: {"content": {negotiation.VC_JWT: {"schema": {"type": "string"}}}}},
+)
+def status_list(
+    request: Request,
+    list_id: Annotated[str, Path(max_length=30, pattern=r"^[0-9]{1,9}-[a-z]{1,12}$")],
+    session: SessionDep,
+    accept: Annotated[str | None, Header(max_length=1000)] = None,
+    if_none_match: Annotated[str | None, Header(alias="If-None-Match", max_length=1000)] = None,
+) -> Response:
     """A Bitstring Status List credential, signed (application/vc+jwt, default) or as JSON."""
     state = request.app.state
     return public.status_list_response(session, state.settings, state.keys, list_id, accept, if_none_match)

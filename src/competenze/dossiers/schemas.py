@@ -27,7 +27,8 @@ class DossierCreate(BaseModel):
     profile: Profile = Field(description="cpi: for employment centres; public: for employers")
     valid_until: Day | None = Field(default=None, description="Default: the configured validity from today")
     language: LanguageCode | None = Field(
-        default=None, description="The PDF's second language; default: the participant's preferred language")
+        default=None, description="The PDF's second language; default: the participant's preferred language"
+    )
 
 
 class DossierRevoke(BaseModel):
@@ -82,5 +83,7 @@ class VerifyResult(BaseModel):
     issued_by: str | None = Field(default=None, description="The issuing organisation, once the signature checks")
     issued_at: str | None = Field(default=None, description="When it was issued (validFrom), once the signature checks")
     credential: dict[str, Any] | None = Field(
-        default=None, description="What the document states, only while it is valid: a revoked, superseded or "
-                                  "expired dossier shows no content")
+        default=None,
+        description="What the document states, only while it is valid: a revoked, superseded or "
+        "expired dossier shows no content",
+    )

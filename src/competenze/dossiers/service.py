@@ -43,43 +43,77 @@ def out(settings: Settings, dossier: Dossier, state: DossierState, *, owner: boo
 def _fields(settings: Settings, dossier, state, *, owner: bool) -> dict:
     issuer = settings.issuer.rstrip("/")
     return {
-        "id": dossier.id, "participant_id": dossier.participant_id, "subject_id": dossier.subject_id,
-        "profile": dossier.profile, "version": dossier.version, "status": state.status,
-        "superseded_by_version": state.superseded_by_version, "issued_at": dossier.issued_at,
-        "changed_at": state.changed_at, "sha256": dossier.sha256, "kid": dossier.kid,
+        "id": dossier.id,
+        "participant_id": dossier.participant_id,
+        "subject_id": dossier.subject_id,
+        "profile": dossier.profile,
+        "version": dossier.version,
+        "status": state.status,
+        "superseded_by_version": state.superseded_by_version,
+        "issued_at": dossier.issued_at,
+        "changed_at": state.changed_at,
+        "sha256": dossier.sha256,
+        "kid": dossier.kid,
         "verification_url": f"{issuer}/verify/{dossier.verification_code}" if owner else None,
-        "links": {"self": f"/api/v1/dossiers/{dossier.id}",
-                  "status": f"{issuer}/api/v1/status-lists/{status_lists.list_id(dossier.status_series, 'revocation')}"}}
+        "links": {
+            "self": f"/api/v1/dossiers/{dossier.id}",
+            "status": f"{issuer}/api/v1/status-lists/{status_lists.list_id(dossier.status_series, 'revocation')}",
+        },
+    }
 
 
 # Issuance runs these as prepared statements (db.Prepared): building ORM queries and objects
 # was most of an issuance's time (bench/dossiers.py).
 _D, _S = Dossier.__table__.c, DossierState.__table__.c
 # The valid version of this profile, about to be superseded: both rows locked.
-_PREVIOUS = Prepared(select(_D.id, _D.status_series, _D.status_index)
-                     .join_from(DossierState.__table__, Dossier.__table__, _D.id == _S.dossier_id)
-                     .where(_S.participant_id == bindparam("participant_id"), _S.profile == bindparam("profile"),
-                            _S.status == DossierStatus.valid).with_for_update())
-_LATEST_VERSION = Prepared(select(func.max(_D.version)).where(_D.participant_id == bindparam("participant_id"),
-                                                              _D.profile == bindparam("profile")))
+_PREVIOUS = Prepared(
+    select(_D.id, _D.status_series, _D.status_index)
+    .join_from(DossierState.__table__, Dossier.__table__, _D.id == _S.dossier_id)
+    .where(
+        _S.participant_id == bindparam("participant_id"),
+        _S.profile == bindparam("profile"),
+        _S.status == DossierStatus.valid,
+    )
+    .with_for_update()
+)
+_LATEST_VERSION = Prepared(
+    select(func.max(_D.version)).where(
+        _D.participant_id == bindparam("participant_id"), _D.profile == bindparam("profile")
+    )
+)
 # One pseudonymous subject per participant, kept across versions and profiles, so a verifier
 # can see that two versions are about the same person without learning who it is.
 _SUBJECT = Prepared(select(_D.subject_id).where(_D.participant_id == bindparam("participant_id")).limit(1))
-_ORGANISATION_NAME = Prepared(select(Organisation.__table__.c.name)
-                              .where(Organisation.__table__.c.id == bindparam("id")))
+_ORGANISATION_NAME = Prepared(
+    select(Organisation.__table__.c.name).where(Organisation.__table__.c.id == bindparam("id"))
+)
 _INSERT_DOSSIER = Prepared(insert(Dossier.__table__), column_keys=[c.key for c in Dossier.__table__.c])
-_INSERT_STATE = Prepared(insert(DossierState.__table__), column_keys=[
-    "dossier_id", "participant_id", "profile", "status", "changed_at", "version"])
+_INSERT_STATE = Prepared(
+    insert(DossierState.__table__),
+    column_keys=["dossier_id", "participant_id", "profile", "status", "changed_at", "version"],
+)
 # Under the lock taken above; `version` is the ORM's optimistic-locking counter of the row.
-_SUPERSEDE = (update(DossierState.__table__)
-              .where(_S.dossier_id == bindparam("old_id"), _S.status == DossierStatus.valid)
-              .values(status=DossierStatus.superseded, superseded_by_id=bindparam("new_id"),
-                      superseded_by_version=bindparam("new_version"), changed_at=bindparam("now"),
-                      version=_S.version + 1))
+_SUPERSEDE = (
+    update(DossierState.__table__)
+    .where(_S.dossier_id == bindparam("old_id"), _S.status == DossierStatus.valid)
+    .values(
+        status=DossierStatus.superseded,
+        superseded_by_id=bindparam("new_id"),
+        superseded_by_version=bindparam("new_version"),
+        changed_at=bindparam("now"),
+        version=_S.version + 1,
+    )
+)
 
 
-def issue(session: Session, ctx: AccessContext, settings: Settings, ring: KeyRing, participant: Participant,
-          data: DossierCreate) -> DossierOut:
+def issue(
+    session: Session,
+    ctx: AccessContext,
+    settings: Settings,
+    ring: KeyRing,
+    participant: Participant,
+    data: DossierCreate,
+) -> DossierOut:
     now = utcnow()
     valid_until = None
     if data.valid_until is not None:
@@ -97,35 +131,69 @@ def issue(session: Session, ctx: AccessContext, settings: Settings, ring: KeyRin
     series, index = status_lists.allocate(session)
     issuer = settings.issuer.rstrip("/")
     dossier_id = uuid.uuid4()
-    entries = [status.entry(f"{issuer}/api/v1/status-lists/{status_lists.list_id(series, purpose)}", index, purpose)
-               for purpose in status_lists.PURPOSES]
-    credential = document.credential(collect.snapshot(session, participant), document.Issuance(
-        dossier_id=str(dossier_id), subject_id=subject[0] if subject else f"urn:uuid:{uuid.uuid4()}", profile=data.profile,
-        version=version, issuer_url=issuer, organisation_id=str(participant.organisation_id),
-        organisation_name=organisation_name, valid_from=iso_z(now),
-        valid_until=iso_z(valid_until) if valid_until else None,
-        context_url=f"{issuer}{CONTEXT_PATH}", status_entries=entries))
+    entries = [
+        status.entry(f"{issuer}/api/v1/status-lists/{status_lists.list_id(series, purpose)}", index, purpose)
+        for purpose in status_lists.PURPOSES
+    ]
+    credential = document.credential(
+        collect.snapshot(session, participant),
+        document.Issuance(
+            dossier_id=str(dossier_id),
+            subject_id=subject[0] if subject else f"urn:uuid:{uuid.uuid4()}",
+            profile=data.profile,
+            version=version,
+            issuer_url=issuer,
+            organisation_id=str(participant.organisation_id),
+            organisation_name=organisation_name,
+            valid_from=iso_z(now),
+            valid_until=iso_z(valid_until) if valid_until else None,
+            context_url=f"{issuer}{CONTEXT_PATH}",
+            status_entries=entries,
+        ),
+    )
     payload = canonical_bytes(credential)
     key = ring.current
-    dossier = Dossier(id=dossier_id, participant_id=participant.id, organisation_id=participant.organisation_id,
-                      profile=data.profile, version=version, subject_id=credential["credentialSubject"]["id"],
-                      credential=payload, jws=signing.sign(payload, key), sha256=hashlib.sha256(payload).hexdigest(),
-                      kid=key.kid, status_series=series, status_index=index,
-                      verification_code=secrets.token_urlsafe(24),
-                      language=data.language or participant.preferred_language or "en",
-                      supersedes_id=previous.id if previous else None, issued_by=uuid.UUID(ctx.actor_id),
-                      issued_at=now)
+    dossier = Dossier(
+        id=dossier_id,
+        participant_id=participant.id,
+        organisation_id=participant.organisation_id,
+        profile=data.profile,
+        version=version,
+        subject_id=credential["credentialSubject"]["id"],
+        credential=payload,
+        jws=signing.sign(payload, key),
+        sha256=hashlib.sha256(payload).hexdigest(),
+        kid=key.kid,
+        status_series=series,
+        status_index=index,
+        verification_code=secrets.token_urlsafe(24),
+        language=data.language or participant.preferred_language or "en",
+        supersedes_id=previous.id if previous else None,
+        issued_by=uuid.UUID(ctx.actor_id),
+        issued_at=now,
+    )
     _INSERT_DOSSIER.many(connection, [dossier.model_dump()])
-    state = DossierState(dossier_id=dossier_id, participant_id=participant.id, profile=data.profile,
-                         status=DossierStatus.valid, changed_at=now, version=1)
+    state = DossierState(
+        dossier_id=dossier_id,
+        participant_id=participant.id,
+        profile=data.profile,
+        status=DossierStatus.valid,
+        changed_at=now,
+        version=1,
+    )
     _INSERT_STATE.many(connection, [state.model_dump()])
     if previous is not None:
-        if session.execute(_SUPERSEDE, {"old_id": previous.id, "new_id": dossier_id, "new_version": version,
-                                        "now": now}).rowcount != 1:
+        if (
+            session.execute(
+                _SUPERSEDE, {"old_id": previous.id, "new_id": dossier_id, "new_version": version, "now": now}
+            ).rowcount
+            != 1
+        ):
             raise Conflict("Another request changed this participant's dossiers meanwhile; try again.")
         status_lists.set_bit(session, previous.status_series, "message", previous.status_index)
-    audit.record(session, ctx, "dossier.issue", object_type="dossier", object_id=dossier_id,
-                 participant_ids=[participant.id])
+    audit.record(
+        session, ctx, "dossier.issue", object_type="dossier", object_id=dossier_id, participant_ids=[participant.id]
+    )
     return out(settings, dossier, state, owner=True)
 
 
@@ -138,8 +206,14 @@ def revoke(session: Session, ctx: AccessContext, settings: Settings, dossier: Do
     session.add(state)
     status_lists.set_bit(session, dossier.status_series, "revocation", dossier.status_index)
     session.flush()
-    audit.record(session, ctx, "dossier.revoke", object_type="dossier", object_id=dossier.id,
-                 participant_ids=[dossier.participant_id])
+    audit.record(
+        session,
+        ctx,
+        "dossier.revoke",
+        object_type="dossier",
+        object_id=dossier.id,
+        participant_ids=[dossier.participant_id],
+    )
     return out(settings, dossier, state, owner=True)
 
 
@@ -160,26 +234,42 @@ def _recipient_kind(connection: AnyConnection, principal: Principal) -> str:
 
 def visible(session: Session, principal: Principal, dossier_id: uuid.UUID) -> tuple[Dossier, DossierState, bool]:
     """(dossier, state, caller is the owning organisation) — or 404, the same as missing."""
-    row = session.exec(select(Dossier, DossierState, Participant.organisation_id)
-                       .join(DossierState, col(DossierState.dossier_id) == col(Dossier.id))
-                       .join(Participant, col(Participant.id) == col(Dossier.participant_id))
-                       .where(col(Dossier.id) == dossier_id,
-                              dossier_filter(principal, _recipient_kind(session.connection(), principal)))).first()
+    row = session.exec(
+        select(Dossier, DossierState, Participant.organisation_id)
+        .join(DossierState, col(DossierState.dossier_id) == col(Dossier.id))
+        .join(Participant, col(Participant.id) == col(Dossier.participant_id))
+        .where(
+            col(Dossier.id) == dossier_id, dossier_filter(principal, _recipient_kind(session.connection(), principal))
+        )
+    ).first()
     if row is None:
         raise NotFound("No dossier with this id is visible to you.")
     return row[0], row[1], row[2] == principal.organisation_id
 
 
-def for_participant(session: Session, ctx: AccessContext, settings: Settings, participant: Participant) -> list[DossierOut]:
-    rows = session.exec(select(Dossier, DossierState).join(DossierState, col(DossierState.dossier_id) == col(Dossier.id))
-                        .where(col(Dossier.participant_id) == participant.id)
-                        .order_by(col(Dossier.profile), col(Dossier.version).desc())).all()
+def for_participant(
+    session: Session, ctx: AccessContext, settings: Settings, participant: Participant
+) -> list[DossierOut]:
+    rows = session.exec(
+        select(Dossier, DossierState)
+        .join(DossierState, col(DossierState.dossier_id) == col(Dossier.id))
+        .where(col(Dossier.participant_id) == participant.id)
+        .order_by(col(Dossier.profile), col(Dossier.version).desc())
+    ).all()
     audit.record(session, ctx, "dossier.list", object_type="dossier", participant_ids=[participant.id])
     return [out(settings, d, s, owner=True) for d, s in rows]
 
 
-def listing(connection: AnyConnection, ctx: AccessContext, settings: Settings, principal: Principal, *,
-            updated_since: str | None, cursor: str | None, limit: int) -> DossierPage:
+def listing(
+    connection: AnyConnection,
+    ctx: AccessContext,
+    settings: Settings,
+    principal: Principal,
+    *,
+    updated_since: str | None,
+    cursor: str | None,
+    limit: int,
+) -> DossierPage:
     after: tuple[datetime, uuid.UUID] | None = None
     since = None
     if updated_since is not None:
@@ -189,18 +279,23 @@ def listing(connection: AnyConnection, ctx: AccessContext, settings: Settings, p
         changed, last = decode_cursor(cursor, datetime, uuid.UUID)
         after = changed, last
     query = _list_query(_viewer(connection, principal), since is not None, after is not None)
-    rows = query.rows(connection, since=since, changed=after and after[0], last=after and after[1],
-                      limit=limit + 1)
+    rows = query.rows(connection, since=since, changed=after and after[0], last=after and after[1], limit=limit + 1)
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
         next_cursor = encode_cursor([rows[-1].changed_at, uuid.UUID(str(rows[-1].id))])
     if rows:
-        audit.append(connection, ctx, "dossier.list", object_type="dossier",
-                     participant_ids=list(dict.fromkeys(uuid.UUID(str(row.participant_id)) for row in rows)))
+        audit.append(
+            connection,
+            ctx,
+            "dossier.list",
+            object_type="dossier",
+            participant_ids=list(dict.fromkeys(uuid.UUID(str(row.participant_id)) for row in rows)),
+        )
     # One validation for the page (pydantic-core), not one per dossier.
-    return DossierPage.model_validate({"items": [_fields(settings, row, row, owner=row.own) for row in rows],
-                                       "next_cursor": next_cursor})
+    return DossierPage.model_validate(
+        {"items": [_fields(settings, row, row, owner=row.own) for row in rows], "next_cursor": next_cursor}
+    )
 
 
 def _aware(value: str, field: str) -> datetime:
@@ -216,14 +311,21 @@ Viewer = tuple[str, uuid.UUID, str | None, frozenset[str], str]
 
 def _viewer(connection: AnyConnection, principal: Principal) -> Viewer:
     """What the visibility chokepoint looks at: the key of the statements cached below."""
-    return (principal.kind, principal.organisation_id, principal.role, principal.scopes,
-            _recipient_kind(connection, principal))
+    return (
+        principal.kind,
+        principal.organisation_id,
+        principal.role,
+        principal.scopes,
+        _recipient_kind(connection, principal),
+    )
 
 
 def _visible(viewer: Viewer):
     kind, organisation_id, role, scopes, recipient_kind = viewer
-    return dossier_filter(Principal(kind=kind, id=uuid.UUID(int=0), organisation_id=organisation_id, role=role,
-                                    scopes=scopes), recipient_kind)
+    return dossier_filter(
+        Principal(kind=kind, id=uuid.UUID(int=0), organisation_id=organisation_id, role=role, scopes=scopes),
+        recipient_kind,
+    )
 
 
 @lru_cache(maxsize=256)
@@ -233,21 +335,36 @@ def _list_query(viewer: Viewer, since: bool, after: bool) -> Prepared:
     d, s, p = Dossier.__table__.c, DossierState.__table__.c, Participant.__table__.c
     # Ids as the database gives them (hex text on SQLite, uuid on PostgreSQL): pydantic-core
     # reads either, much faster than a uuid.UUID per id per row.
-    query = (select(type_coerce(d.id, String).label("id"), type_coerce(d.participant_id, String).label("participant_id"),
-                    d.subject_id, d.profile, d.version, s.status, s.superseded_by_version,
-                    d.issued_at, s.changed_at, d.sha256, d.kid, d.verification_code, d.status_series,
-                    (p.organisation_id == viewer[1]).label("own"))
-             .join_from(Dossier.__table__, DossierState.__table__, s.dossier_id == d.id)
-             .join(Participant.__table__, p.id == d.participant_id)
-             .where(_visible(viewer)))
+    query = (
+        select(
+            type_coerce(d.id, String).label("id"),
+            type_coerce(d.participant_id, String).label("participant_id"),
+            d.subject_id,
+            d.profile,
+            d.version,
+            s.status,
+            s.superseded_by_version,
+            d.issued_at,
+            s.changed_at,
+            d.sha256,
+            d.kid,
+            d.verification_code,
+            d.status_series,
+            (p.organisation_id == viewer[1]).label("own"),
+        )
+        .join_from(Dossier.__table__, DossierState.__table__, s.dossier_id == d.id)
+        .join(Participant.__table__, p.id == d.participant_id)
+        .where(_visible(viewer))
+    )
     if since:
         query = query.where(s.changed_at >= bindparam("since", type_=s.changed_at.type))
     if after:
         changed = bindparam("changed", type_=s.changed_at.type)
         # (changed_at, id) before the cursor's, with changed_at as a range of its own so that
         # the walk by ix_dossier_state_changed starts at the cursor, not at the newest row.
-        query = query.where(s.changed_at <= changed, (s.changed_at < changed)
-                            | (s.dossier_id < bindparam("last", type_=Uuid)))
+        query = query.where(
+            s.changed_at <= changed, (s.changed_at < changed) | (s.dossier_id < bindparam("last", type_=Uuid))
+        )
     return Prepared(query.order_by(s.changed_at.desc(), s.dossier_id.desc()).limit(bindparam("limit")))
 
 
@@ -256,11 +373,21 @@ def _pull_query(jws: bool, viewer: Viewer) -> Prepared:
     """The pull's one query, built once per kind of viewer and run as a prepared statement
     (db.Prepared). The dossier id is bound."""
     d, s, p = Dossier.__table__.c, DossierState.__table__.c, Participant.__table__.c
-    return Prepared(select(d.id, d.version, d.language, d.verification_code, d.sha256, d.participant_id, s.status,
-                           (d.jws if jws else d.credential).label("document"))
-                    .join_from(Dossier.__table__, DossierState.__table__, s.dossier_id == d.id)
-                    .join(Participant.__table__, p.id == d.participant_id)
-                    .where(d.id == bindparam("dossier_id", type_=Uuid), _visible(viewer)))
+    return Prepared(
+        select(
+            d.id,
+            d.version,
+            d.language,
+            d.verification_code,
+            d.sha256,
+            d.participant_id,
+            s.status,
+            (d.jws if jws else d.credential).label("document"),
+        )
+        .join_from(Dossier.__table__, DossierState.__table__, s.dossier_id == d.id)
+        .join(Participant.__table__, p.id == d.participant_id)
+        .where(d.id == bindparam("dossier_id", type_=Uuid), _visible(viewer))
+    )
 
 
 @dataclass(frozen=True)
@@ -276,7 +403,9 @@ class Pulled:
     document: bytes | str  # the credential's canonical bytes, or the JWS for vc+jwt
 
 
-def pull(connection: AnyConnection, ctx: AccessContext, principal: Principal, dossier_id: uuid.UUID, media: str) -> Pulled:
+def pull(
+    connection: AnyConnection, ctx: AccessContext, principal: Principal, dossier_id: uuid.UUID, media: str
+) -> Pulled:
     """One dossier the principal may pull (else 404, as if missing), audited as pulled.
 
     Plain column reads, not ORM entities, and only the document asked for: a CPI system
@@ -287,10 +416,23 @@ def pull(connection: AnyConnection, ctx: AccessContext, principal: Principal, do
     if row is None:
         raise NotFound("No dossier with this id is visible to you.")
     id_, version, language, verification_code, sha256, participant_id, status_, document_ = row
-    audit.append(connection, ctx, f"dossier.pull.{media.split('/')[1]}", object_type="dossier", object_id=id_,
-                 participant_ids=[participant_id])
-    return Pulled(id=id_, version=version, language=language, verification_code=verification_code,
-                  sha256=sha256, status=status_, document=document_)
+    audit.append(
+        connection,
+        ctx,
+        f"dossier.pull.{media.split('/')[1]}",
+        object_type="dossier",
+        object_id=id_,
+        participant_ids=[participant_id],
+    )
+    return Pulled(
+        id=id_,
+        version=version,
+        language=language,
+        verification_code=verification_code,
+        sha256=sha256,
+        status=status_,
+        document=document_,
+    )
 
 
 def credential_of(pulled: Pulled) -> dict:

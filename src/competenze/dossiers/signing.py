@@ -42,8 +42,9 @@ def _jose_key(kid: str, private_pem: str) -> jwk.Key:
 
 
 def sign(payload: bytes, key: SigningKey) -> str:
-    return jws.sign(payload, _jose_key(key.kid, key.private_pem), headers={"kid": key.kid, "typ": MEDIA_TYPE},
-                    algorithm=ALGORITHM)
+    return jws.sign(
+        payload, _jose_key(key.kid, key.private_pem), headers={"kid": key.kid, "typ": MEDIA_TYPE}, algorithm=ALGORITHM
+    )
 
 
 def _b64decode(part: str) -> bytes:

@@ -45,20 +45,36 @@ def decode(encoded: str) -> bytes:
 
 def entry(list_url: str, index: int, purpose: str) -> dict:
     """The credentialStatus entry a dossier carries for one list."""
-    item = {"id": f"{list_url}#{index}", "type": "BitstringStatusListEntry", "statusPurpose": purpose,
-            "statusListIndex": str(index), "statusListCredential": list_url}
+    item = {
+        "id": f"{list_url}#{index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": purpose,
+        "statusListIndex": str(index),
+        "statusListCredential": list_url,
+    }
     if purpose == "message":
         item["statusSize"] = 1
         item["statusMessage"] = SUPERSEDED_MESSAGES
     return item
 
 
-def list_credential(*, list_url: str, issuer: dict, purpose: str, bits: bytes, valid_from: str,
-                    context: list[str]) -> dict:
-    subject = {"id": f"{list_url}#list", "type": "BitstringStatusList", "statusPurpose": purpose,
-               "encodedList": encode(bits)}
+def list_credential(
+    *, list_url: str, issuer: dict, purpose: str, bits: bytes, valid_from: str, context: list[str]
+) -> dict:
+    subject = {
+        "id": f"{list_url}#list",
+        "type": "BitstringStatusList",
+        "statusPurpose": purpose,
+        "encodedList": encode(bits),
+    }
     if purpose == "message":
         subject["statusSize"] = 1
         subject["statusMessage"] = SUPERSEDED_MESSAGES
-    return {"@context": context, "id": list_url, "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-            "issuer": issuer, "validFrom": valid_from, "credentialSubject": subject}
+    return {
+        "@context": context,
+        "id": list_url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer,
+        "validFrom": valid_from,
+        "credentialSubject": subject,
+    }

@@ -28,17 +28,26 @@ PURPOSES = ("revocation", "message")  # message: 0x1 = superseded by a newer ver
 _LISTS, _DOSSIERS = StatusList.__table__, Dossier.__table__
 # The open series is the newest revocation list (a series pairs its two lists); locked for
 # the count, its bits not read.
-_HEAD = Prepared(select(_LISTS.c.id, _LISTS.c.series, _LISTS.c.used, _LISTS.c.version)
-                 .where(_LISTS.c.purpose == "revocation").order_by(_LISTS.c.series.desc()).limit(1)
-                 .with_for_update())
-_TAKEN = Prepared(select(_DOSSIERS.c.id).where(_DOSSIERS.c.status_series == bindparam("series"),
-                                               _DOSSIERS.c.status_index == bindparam("index")))
-_BITS = Prepared(select(_LISTS.c.bits, _LISTS.c.version).where(_LISTS.c.id == bindparam("list_id"))
-                 .with_for_update())
+_HEAD = Prepared(
+    select(_LISTS.c.id, _LISTS.c.series, _LISTS.c.used, _LISTS.c.version)
+    .where(_LISTS.c.purpose == "revocation")
+    .order_by(_LISTS.c.series.desc())
+    .limit(1)
+    .with_for_update()
+)
+_TAKEN = Prepared(
+    select(_DOSSIERS.c.id).where(
+        _DOSSIERS.c.status_series == bindparam("series"), _DOSSIERS.c.status_index == bindparam("index")
+    )
+)
+_BITS = Prepared(select(_LISTS.c.bits, _LISTS.c.version).where(_LISTS.c.id == bindparam("list_id")).with_for_update())
 _MATCH = (_LISTS.c.id == bindparam("list_id")) & (_LISTS.c.version == bindparam("read_version"))
 _COUNT = update(_LISTS).where(_MATCH).values(used=bindparam("new_used"), version=bindparam("new_version"))
-_SET_BITS = update(_LISTS).where(_MATCH).values(bits=bindparam("new_bits"), updated_at=bindparam("now"),
-                                                version=bindparam("new_version"))
+_SET_BITS = (
+    update(_LISTS)
+    .where(_MATCH)
+    .values(bits=bindparam("new_bits"), updated_at=bindparam("now"), version=bindparam("new_version"))
+)
 
 
 def list_id(series: int, purpose: str) -> str:
@@ -55,8 +64,9 @@ def _flush(session: Session) -> None:
 def _write(session: Session, statement, params: dict) -> None:
     matched = session.execute(statement, params).rowcount
     if matched != 1:  # what the ORM raises when a versioned UPDATE misses
-        raise StaleDataError(f"UPDATE statement on table 'status_list' expected to update 1 row(s); "
-                             f"{matched} were matched.")
+        raise StaleDataError(
+            f"UPDATE statement on table 'status_list' expected to update 1 row(s); {matched} were matched."
+        )
 
 
 def _open_series(session: Session) -> tuple[str, int, int, int]:
@@ -66,9 +76,21 @@ def _open_series(session: Session) -> tuple[str, int, int, int]:
         return head
     series = (head[1] + 1) if head else 1
     now = utcnow()
-    session.execute(insert(_LISTS), [{"id": list_id(series, purpose), "series": series, "purpose": purpose,
-                                      "bits": status.empty(), "used": 0, "updated_at": now, "version": 1}
-                                     for purpose in PURPOSES])
+    session.execute(
+        insert(_LISTS),
+        [
+            {
+                "id": list_id(series, purpose),
+                "series": series,
+                "purpose": purpose,
+                "bits": status.empty(),
+                "used": 0,
+                "updated_at": now,
+                "version": 1,
+            }
+            for purpose in PURPOSES
+        ],
+    )
     return list_id(series, PURPOSES[0]), series, 0, 1
 
 
@@ -80,8 +102,9 @@ def allocate(session: Session) -> tuple[int, int]:
         index = secrets.randbelow(status.SIZE)
         if _TAKEN.first(connection, series=series, index=index) is None:
             break
-    _write(session, _COUNT, {"list_id": head_id, "read_version": version, "new_used": used + 1,
-                             "new_version": version + 1})
+    _write(
+        session, _COUNT, {"list_id": head_id, "read_version": version, "new_used": used + 1, "new_version": version + 1}
+    )
     return series, index
 
 
@@ -92,8 +115,17 @@ def set_bit(session: Session, series: int, purpose: str, index: int) -> None:
     if row is None:
         raise NoResultFound("No row was found when one was required")  # as Result.one() says
     bits, version = row
-    _write(session, _SET_BITS, {"list_id": key, "read_version": version, "new_bits": status.set_bit(bits, index),
-                                "now": utcnow(), "new_version": version + 1})
+    _write(
+        session,
+        _SET_BITS,
+        {
+            "list_id": key,
+            "read_version": version,
+            "new_bits": status.set_bit(bits, index),
+            "now": utcnow(),
+            "new_version": version + 1,
+        },
+    )
 
 
 def bit(session: Session, series: int, purpose: str, index: int) -> bool:

@@ -20,19 +20,27 @@ from competenze.dossiers.schemas import Verdict, VerifyResult
 
 # Each verdict in English and Italian: the API joins them, the page shows Italian first.
 MESSAGES = {
-    Verdict.valid: ("Valid: issued by this service, unchanged, in force.",
-                    "Valido: emesso da questo servizio, integro, in vigore."),
+    Verdict.valid: (
+        "Valid: issued by this service, unchanged, in force.",
+        "Valido: emesso da questo servizio, integro, in vigore.",
+    ),
     Verdict.revoked: ("Revoked by the issuer.", "Revocato da chi lo ha emesso."),
     Verdict.superseded: ("Replaced by a newer version.", "Sostituito da una versione più recente."),
-    Verdict.bad_signature: ("The signature does not match: the document was altered or forged.",
-                            "La firma non corrisponde: documento alterato o falso."),
+    Verdict.bad_signature: (
+        "The signature does not match: the document was altered or forged.",
+        "La firma non corrisponde: documento alterato o falso.",
+    ),
     Verdict.unknown_key: ("Not signed with a key of this service.", "Non firmato con una chiave di questo servizio."),
     Verdict.expired: ("Expired.", "Scaduto."),
     Verdict.not_yet_valid: ("Not valid yet.", "Non ancora valido."),
-    Verdict.malformed: ("Not a dossier of this service (unreadable).",
-                        "Non è un dossier di questo servizio (illeggibile)."),
-    Verdict.not_a_dossier: ("Signed by this service, but not a competence dossier (e.g. a status list).",
-                            "Firmato da questo servizio, ma non è un dossier delle competenze (ad es. una lista di stato)."),
+    Verdict.malformed: (
+        "Not a dossier of this service (unreadable).",
+        "Non è un dossier di questo servizio (illeggibile).",
+    ),
+    Verdict.not_a_dossier: (
+        "Signed by this service, but not a competence dossier (e.g. a status list).",
+        "Firmato da questo servizio, ma non è un dossier delle competenze (ad es. una lista di stato).",
+    ),
 }
 
 
@@ -80,7 +88,9 @@ def verify_token(session: Session, ring: KeyRing, issuer: str, token: str) -> Ve
             state = session.get(DossierState, uuid.UUID(str(credential.get("id", "")).removeprefix("urn:uuid:")))
         except ValueError:
             pass
-        return _result(Verdict.superseded, superseded_by_version=state.superseded_by_version if state else None, **found)
+        return _result(
+            Verdict.superseded, superseded_by_version=state.superseded_by_version if state else None, **found
+        )
     now = utcnow()
     until = _moment(credential.get("validUntil"))
     if until is not None and until <= now:
@@ -96,8 +106,13 @@ def _summary(credential: dict) -> dict:
     person = person if isinstance(person, dict) else {}
     organisation = credential.get("issuingOrganisation")
     name = " ".join(str(person[k]) for k in ("givenName", "familyName") if person.get(k))
-    return {"holder": name or None, "issued_at": str(credential["validFrom"]),
-            "issued_by": str(organisation.get("name")) if isinstance(organisation, dict) and organisation.get("name") else None}
+    return {
+        "holder": name or None,
+        "issued_at": str(credential["validFrom"]),
+        "issued_by": str(organisation.get("name"))
+        if isinstance(organisation, dict) and organisation.get("name")
+        else None,
+    }
 
 
 def _status(session: Session, issuer: str, credential: dict) -> tuple[bool, bool]:

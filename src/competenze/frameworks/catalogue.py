@@ -24,6 +24,7 @@ def _load(name: str) -> dict[str, Any]:
 
 # --- CEFR -------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Cefr:
     version: str
@@ -48,13 +49,19 @@ def cefr() -> Cefr:
         missing = set(levels) - set(data["descriptors"].get(skill, {}))
         if missing:
             raise ValueError(f"cefr.json: no descriptor for {skill} at {sorted(missing)}")
-    return Cefr(version=data["version"], levels=levels, level_labels=data["level_labels"],
-                skills=skills, europass_skills=tuple(s["code"] for s in data["skills"] if s["europass"]),
-                skill_labels={s["code"]: s["label"] for s in data["skills"]},
-                descriptors=data["descriptors"])
+    return Cefr(
+        version=data["version"],
+        levels=levels,
+        level_labels=data["level_labels"],
+        skills=skills,
+        europass_skills=tuple(s["code"] for s in data["skills"] if s["europass"]),
+        skill_labels={s["code"]: s["label"] for s in data["skills"]},
+        descriptors=data["descriptors"],
+    )
 
 
 # --- DigComp ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class DigCompCompetence:
@@ -91,19 +98,25 @@ class DigComp:
 @cache
 def digcomp() -> DigComp:
     data = _load("digcomp.json")
-    competences = {c["code"]: DigCompCompetence(c["code"], area["code"], c["title"], c["summary"])
-                   for area in data["areas"] for c in area["competences"]}
+    competences = {
+        c["code"]: DigCompCompetence(c["code"], area["code"], c["title"], c["summary"])
+        for area in data["areas"]
+        for c in area["competences"]
+    }
     if len(competences) != 21:
         raise ValueError(f"digcomp.json: DigComp 2.2 has 21 competences, found {len(competences)}")
     return DigComp(
-        version=data["version"], areas={a["code"]: a["title"] for a in data["areas"]},
-        competences=competences, levels=tuple(lv["level"] for lv in data["levels"]),
+        version=data["version"],
+        areas={a["code"]: a["title"] for a in data["areas"]},
+        competences=competences,
+        levels=tuple(lv["level"] for lv in data["levels"]),
         level_labels={lv["level"]: lv["label"] for lv in data["levels"]},
         level_descriptions={lv["level"]: lv["description"] for lv in data["levels"]},
         bands={b["code"]: tuple(b["levels"]) for b in data["bands"]},
         band_labels={b["code"]: b["label"] for b in data["bands"]},
         europass={g: tuple(v["levels"]) for g, v in data["europass"].items()},
-        europass_labels={g: v["label"] for g, v in data["europass"].items()})
+        europass_labels={g: v["label"] for g, v in data["europass"].items()},
+    )
 
 
 @dataclass(frozen=True)
@@ -128,11 +141,11 @@ def questionnaire() -> Questionnaire:
     known = set(digcomp().competences)
     if {i.competence for i in items} != known or len({i.id for i in items}) != len(items):
         raise ValueError("digcomp_questionnaire.json must cover each DigComp competence, ids unique")
-    return Questionnaire(version=data["version"], scale={s["value"]: s["label"] for s in data["scale"]},
-                         items=items)
+    return Questionnaire(version=data["version"], scale={s["value"]: s["label"] for s in data["scale"]}, items=items)
 
 
 # --- EQF, ISCED -------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class LevelScale:
@@ -144,18 +157,25 @@ class LevelScale:
 @cache
 def eqf() -> LevelScale:
     data = _load("eqf.json")
-    return LevelScale("EQF", {lv["level"]: lv["label"] for lv in data["levels"]},
-                      {lv["level"]: lv["examples"] for lv in data["levels"]})
+    return LevelScale(
+        "EQF",
+        {lv["level"]: lv["label"] for lv in data["levels"]},
+        {lv["level"]: lv["examples"] for lv in data["levels"]},
+    )
 
 
 @cache
 def isced() -> LevelScale:
     data = _load("isced.json")
-    return LevelScale("ISCED 2011", {lv["level"]: lv["label"] for lv in data["levels"]},
-                      {lv["level"]: lv["typical_eqf"] for lv in data["levels"]})
+    return LevelScale(
+        "ISCED 2011",
+        {lv["level"]: lv["label"] for lv in data["levels"]},
+        {lv["level"]: lv["typical_eqf"] for lv in data["levels"]},
+    )
 
 
 # --- Italian L2 certificates and milestones -----------------------------------------------
+
 
 @dataclass(frozen=True)
 class Certificate:
@@ -178,16 +198,24 @@ class Milestone:
 @cache
 def italian_certificates() -> dict[str, Certificate]:
     data = _load("italian_certificates.json")
-    return {c["code"]: Certificate(c["code"], c["name"], c["issuer"], bool(c.get("cliq")),
-                                   tuple((e["name"], e["level"]) for e in c.get("exams", ())))
-            for c in data["certificates"]}
+    return {
+        c["code"]: Certificate(
+            c["code"],
+            c["name"],
+            c["issuer"],
+            bool(c.get("cliq")),
+            tuple((e["name"], e["level"]) for e in c.get("exams", ())),
+        )
+        for c in data["certificates"]
+    }
 
 
 @cache
 def milestones() -> tuple[Milestone, ...]:
     data = _load("italian_certificates.json")
-    return tuple(Milestone(m["code"], m["level"], m["label"], m["basis"], m.get("notes", {}))
-                 for m in data["milestones"])
+    return tuple(
+        Milestone(m["code"], m["level"], m["label"], m["basis"], m.get("notes", {})) for m in data["milestones"]
+    )
 
 
 # --- Closed vocabularies for API schemas, built from the data -------------------------------

@@ -47,7 +47,8 @@ class User(SQLModel, table=True):
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     organisation_id: uuid.UUID = Field(
-        sa_column=Column(Uuid, ForeignKey("organisation.id"), nullable=False, index=True))
+        sa_column=Column(Uuid, ForeignKey("organisation.id"), nullable=False, index=True)
+    )
     email: str = Field(sa_column=Column(String(254), nullable=False, unique=True))
     display_name: str = Field(sa_column=Column(String(200), nullable=False))
     role: str = Field(sa_column=Column(String(30), nullable=False))
@@ -63,7 +64,6 @@ class User(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _VERSION_COLUMN}
 
 
-
 class ApiClient(SQLModel, table=True):
     __tablename__ = "api_client"
 
@@ -71,7 +71,8 @@ class ApiClient(SQLModel, table=True):
     client_id: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
     name: str = Field(sa_column=Column(String(200), nullable=False))
     organisation_id: uuid.UUID = Field(
-        sa_column=Column(Uuid, ForeignKey("organisation.id"), nullable=False, index=True))
+        sa_column=Column(Uuid, ForeignKey("organisation.id"), nullable=False, index=True)
+    )
     secret_hash: str = Field(sa_column=Column(String(200), nullable=False))
     scopes: str = Field(sa_column=Column(String(500), nullable=False))  # space-separated
     is_active: bool = True

@@ -20,8 +20,12 @@ from competenze.organisations.schemas import (
     UserUpdate,
 )
 
-router = APIRouter(route_class=ApiRoute, prefix="/api/v1", tags=["organisations"],
-                   responses=problem_responses(400, 401, 403, 404, 405, 409, 412, 413, 422, 428, 503))
+router = APIRouter(
+    route_class=ApiRoute,
+    prefix="/api/v1",
+    tags=["organisations"],
+    responses=problem_responses(400, 401, 403, 404, 405, 409, 412, 413, 422, 428, 503),
+)
 
 AnyStaff = Annotated[Principal, Depends(require_roles("counsellor", "org_admin", "region_analyst", "admin"))]
 Admin = Annotated[Principal, Depends(require_roles("admin"))]
@@ -34,30 +38,26 @@ def list_organisations(_: AnyStaff, session: SessionDep):
     return service.list_organisations(session)
 
 
-@router.post("/organisations", response_model=OrganisationPublic, status_code=201,
-             operation_id="organisations_create")
+@router.post("/organisations", response_model=OrganisationPublic, status_code=201, operation_id="organisations_create")
 def create_organisation(_: Admin, body: OrganisationCreate, session: SessionDep):
     """Add an organisation to the network (platform admins)."""
     return service.create_organisation(session, body)
 
 
-@router.get("/organisations/{organisation_id}", response_model=OrganisationPublic,
-            operation_id="organisations_get")
+@router.get("/organisations/{organisation_id}", response_model=OrganisationPublic, operation_id="organisations_get")
 def get_organisation(_: AnyStaff, organisation_id: uuid.UUID, session: SessionDep):
     """One organisation of the network."""
     return service.get_organisation(session, organisation_id)
 
 
 @router.get("/users", response_model=list[UserPublic], operation_id="users_list")
-def list_users(actor: UserManager, session: SessionDep,
-               organisation_id: Annotated[uuid.UUID | None, Query()] = None):
+def list_users(actor: UserManager, session: SessionDep, organisation_id: Annotated[uuid.UUID | None, Query()] = None):
     """Staff accounts of your organisation (admins: of any organisation)."""
     return service.list_users(session, actor, organisation_id)
 
 
 @router.post("/users", response_model=UserPublic, status_code=201, operation_id="users_create")
-def create_user(actor: UserManager, ctx: Access, body: UserCreate, session: SessionDep,
-                response: Response):
+def create_user(actor: UserManager, ctx: Access, body: UserCreate, session: SessionDep, response: Response):
     """Create a staff account in your organisation."""
     user = service.create_user(session, body, actor=actor, ctx=ctx)
     set_etag(response, user.version)
@@ -73,8 +73,15 @@ def get_user(actor: UserManager, user_id: uuid.UUID, session: SessionDep, respon
 
 
 @router.patch("/users/{user_id}", response_model=UserPublic, operation_id="users_update")
-def update_user(actor: UserManager, ctx: Access, user_id: uuid.UUID, body: UserUpdate,
-                session: SessionDep, response: Response, if_match: IfMatch = None):
+def update_user(
+    actor: UserManager,
+    ctx: Access,
+    user_id: uuid.UUID,
+    body: UserUpdate,
+    session: SessionDep,
+    response: Response,
+    if_match: IfMatch = None,
+):
     """Rename, change role, disable or reset a staff account (If-Match required)."""
     user = service.get_user(session, actor, user_id)
     require_if_match(if_match, user.version)

@@ -13,8 +13,7 @@ class OrganisationCreate(BaseModel):
     model_config = STRICT_INPUT
     name: Label
     kind: OrganisationKind
-    province_code: str | None = Field(default=None, pattern=r"^[A-Z]{2}$",
-                                      description="Italian province code, e.g. BO")
+    province_code: str | None = Field(default=None, pattern=r"^[A-Z]{2}$", description="Italian province code, e.g. BO")
     district_code: str | None = Field(default=None, max_length=20, pattern=r"^[A-Za-z0-9-]+$")
 
 
@@ -34,7 +33,8 @@ class UserCreate(BaseModel):
     role: UserRole
     password: Password
     organisation_id: uuid.UUID | None = Field(
-        default=None, description="Admins only; org admins always create in their own organisation")
+        default=None, description="Admins only; org admins always create in their own organisation"
+    )
 
 
 class UserUpdate(BaseModel):

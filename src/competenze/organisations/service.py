@@ -47,8 +47,7 @@ def _check_password(password: str, email: str) -> None:
         raise field_error("password", problem)
 
 
-def create_user(session: Session, data: UserCreate, *, actor: Principal | None,
-                ctx: AccessContext | None) -> User:
+def create_user(session: Session, data: UserCreate, *, actor: Principal | None, ctx: AccessContext | None) -> User:
     org_id = data.organisation_id
     if actor is not None and actor.role != UserRole.admin:
         if org_id not in (None, actor.organisation_id):
@@ -63,9 +62,15 @@ def create_user(session: Session, data: UserCreate, *, actor: Principal | None,
     if session.exec(select(User).where(col(User.email) == data.email)).first():
         raise Conflict("An account with this email already exists.")
     now = utcnow()
-    user = User(organisation_id=org_id, email=data.email, display_name=data.display_name,
-                role=data.role, password_hash=hash_password(data.password), created_at=now,
-                updated_at=now)
+    user = User(
+        organisation_id=org_id,
+        email=data.email,
+        display_name=data.display_name,
+        role=data.role,
+        password_hash=hash_password(data.password),
+        created_at=now,
+        updated_at=now,
+    )
     session.add(user)
     session.flush()
     if ctx is not None:
@@ -93,8 +98,7 @@ def list_users(session: Session, actor: Principal, organisation_id: uuid.UUID | 
     return list(session.exec(query.limit(1000)).all())
 
 
-def update_user(session: Session, actor: Principal, ctx: AccessContext, user: User,
-                data: UserUpdate) -> User:
+def update_user(session: Session, actor: Principal, ctx: AccessContext, user: User, data: UserUpdate) -> User:
     changes = data.model_dump(exclude_unset=True)
     is_admin = actor.role == UserRole.admin
     if "organisation_id" in changes and not is_admin:
@@ -119,8 +123,11 @@ def update_user(session: Session, actor: Principal, ctx: AccessContext, user: Us
     if security_change:
         # Tokens name the role and organisation; make every outstanding one fail now.
         user.token_version += 1
-        families = session.exec(select(RefreshToken.family_id).where(
-            col(RefreshToken.user_id) == user.id, col(RefreshToken.revoked_at).is_(None)).distinct()).all()
+        families = session.exec(
+            select(RefreshToken.family_id)
+            .where(col(RefreshToken.user_id) == user.id, col(RefreshToken.revoked_at).is_(None))
+            .distinct()
+        ).all()
         for family_id in families:
             revoke_family(session, family_id)
     user.updated_at = utcnow()
@@ -130,17 +137,23 @@ def update_user(session: Session, actor: Principal, ctx: AccessContext, user: Us
     return user
 
 
-def create_client(session: Session, *, organisation_id: uuid.UUID, name: str,
-                  scopes: list[str]) -> tuple[ApiClient, str]:
+def create_client(
+    session: Session, *, organisation_id: uuid.UUID, name: str, scopes: list[str]
+) -> tuple[ApiClient, str]:
     """Returns the client and its secret; the secret is shown once and stored only hashed."""
     get_organisation(session, organisation_id)
     unknown = set(scopes) - CLIENT_SCOPES
     if unknown or not scopes:
         raise field_error("scope", f"use one or more of: {', '.join(sorted(CLIENT_SCOPES))}")
     secret = secrets.token_urlsafe(32)
-    client = ApiClient(client_id="cli_" + secrets.token_hex(12), name=name,
-                       organisation_id=organisation_id, secret_hash=hash_password(secret),
-                       scopes=" ".join(sorted(set(scopes))), created_at=utcnow())
+    client = ApiClient(
+        client_id="cli_" + secrets.token_hex(12),
+        name=name,
+        organisation_id=organisation_id,
+        secret_hash=hash_password(secret),
+        scopes=" ".join(sorted(set(scopes))),
+        created_at=utcnow(),
+    )
     session.add(client)
     session.flush()
     return client, secret

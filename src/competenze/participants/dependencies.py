@@ -23,7 +23,9 @@ def visible_participant(principal: CaseWorker, participant_id: uuid.UUID, sessio
     return get_visible_participant(session, principal, participant_id)
 
 
-def visible_participant_for_update(principal: CaseWorker, participant_id: uuid.UUID, session: SessionDep) -> Participant:
+def visible_participant_for_update(
+    principal: CaseWorker, participant_id: uuid.UUID, session: SessionDep
+) -> Participant:
     # Row lock on PostgreSQL: writes about one participant queue up instead of interleaving.
     return get_visible_participant(session, principal, participant_id, for_update=True)
 

@@ -16,9 +16,18 @@ from competenze.common.models import IdempotencyRecord
 from competenze.errors import NotFound
 
 
-def create_once(session: Session, *, ctx: AccessContext, key: str | None, participant_id: uuid.UUID,
-                body: BaseModel, model: type[SQLModel], create: Callable[[], BaseModel],
-                location: Callable[[BaseModel], str], etag: str | None = None) -> Response:
+def create_once(
+    session: Session,
+    *,
+    ctx: AccessContext,
+    key: str | None,
+    participant_id: uuid.UUID,
+    body: BaseModel,
+    model: type[SQLModel],
+    create: Callable[[], BaseModel],
+    location: Callable[[BaseModel], str],
+    etag: str | None = None,
+) -> Response:
     """A creating POST under a participant: 201 with Location (and ETag), replayed for a
     repeated Idempotency-Key.
 
@@ -38,11 +47,18 @@ def create_once(session: Session, *, ctx: AccessContext, key: str | None, partic
     def replay(record: IdempotencyRecord) -> Response:
         row = session.get(model, uuid.UUID(json.loads(record.body)["id"]))
         if row is None or row.participant_id != participant_id:
-            raise NotFound("What this request created has been deleted since; to create it again, send the "
-                           "request with a new Idempotency-Key.")
+            raise NotFound(
+                "What this request created has been deleted since; to create it again, send the "
+                "request with a new Idempotency-Key."
+            )
         audit.record(session, ctx, "request.replay", object_type="idempotency_key", participant_ids=[participant_id])
         return stored_response(record)
 
-    return run_idempotent(session, principal=ctx.key, key=key,
-                          request_fingerprint=fingerprint(str(participant_id), body.model_dump(mode="json")),
-                          create=respond, replay=replay)
+    return run_idempotent(
+        session,
+        principal=ctx.key,
+        key=key,
+        request_fingerprint=fingerprint(str(participant_id), body.model_dump(mode="json")),
+        create=respond,
+        replay=replay,
+    )

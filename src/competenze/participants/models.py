@@ -16,9 +16,11 @@ class Participant(SQLModel, table=True):
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     organisation_id: uuid.UUID = Field(
-        sa_column=Column(Uuid, ForeignKey("organisation.id"), nullable=False, index=True))
+        sa_column=Column(Uuid, ForeignKey("organisation.id"), nullable=False, index=True)
+    )
     counsellor_id: uuid.UUID | None = Field(
-        default=None, sa_column=Column(Uuid, ForeignKey("user_account.id"), index=True))
+        default=None, sa_column=Column(Uuid, ForeignKey("user_account.id"), index=True)
+    )
     given_names: str = Field(sa_column=Column(String(100), nullable=False))
     family_name: str = Field(sa_column=Column(String(100), nullable=False))
     # Derived from the two names by common.text.fold, kept so that search is a plain LIKE
@@ -60,8 +62,7 @@ class ParticipantRestricted(SQLModel, table=True):
 
     __tablename__ = "participant_restricted"
 
-    participant_id: uuid.UUID = Field(
-        sa_column=Column(Uuid, ForeignKey("participant.id"), primary_key=True))
+    participant_id: uuid.UUID = Field(sa_column=Column(Uuid, ForeignKey("participant.id"), primary_key=True))
     permit_type: str | None = Field(default=None, sa_column=Column(String(100)))
     support_needs: str | None = Field(default=None, sa_column=Column(String(2000)))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
@@ -72,14 +73,16 @@ class Consent(SQLModel, table=True):
     # ix_consent_participant_recipient: does this participant's consent let this organisation
     # see them for this purpose? One index probe, asked by every dossier pull and for every
     # row of a list page (participants/visibility.py); it also serves lookups by participant.
-    __table_args__ = (Index("ix_consent_participant_recipient", "participant_id", "recipient_organisation_id",
-                            "purpose"),)
+    __table_args__ = (
+        Index("ix_consent_participant_recipient", "participant_id", "recipient_organisation_id", "purpose"),
+    )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     participant_id: uuid.UUID = Field(sa_column=Column(Uuid, ForeignKey("participant.id"), nullable=False))
     purpose: str = Field(sa_column=Column(String(30), nullable=False))
     recipient_organisation_id: uuid.UUID = Field(
-        sa_column=Column(Uuid, ForeignKey("organisation.id"), nullable=False, index=True))
+        sa_column=Column(Uuid, ForeignKey("organisation.id"), nullable=False, index=True)
+    )
     method: str = Field(sa_column=Column(String(20), nullable=False))
     given_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     recorded_by: uuid.UUID = Field(sa_column=Column(Uuid, nullable=False))

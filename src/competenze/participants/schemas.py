@@ -143,8 +143,15 @@ class ParticipantUpdate(_Checks):
     support_needs: Note | None = None
 
 
-REQUIRED_ON_UPDATE = ("given_names", "family_name", "birth_date", "sex", "country_of_birth",
-                      "citizenships", "mother_tongues")
+REQUIRED_ON_UPDATE = (
+    "given_names",
+    "family_name",
+    "birth_date",
+    "sex",
+    "country_of_birth",
+    "citizenships",
+    "mother_tongues",
+)
 RESTRICTED_FIELDS = ("permit_type", "support_needs")
 
 
@@ -225,5 +232,3 @@ class AccessLogPage(BaseModel):
 
 class DuplicateHint(BaseModel):
     existing_id: uuid.UUID
-
-

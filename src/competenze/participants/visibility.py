@@ -56,10 +56,13 @@ def referred_to(organisation_id: uuid.UUID):
 
     consent = select(Consent.id).where(
         col(Consent.participant_id) == col(Referral.participant_id),
-        col(Consent.recipient_organisation_id) == organisation_id, col(Consent.purpose) == "referral",
-        col(Consent.withdrawn_at).is_(None))
+        col(Consent.recipient_organisation_id) == organisation_id,
+        col(Consent.purpose) == "referral",
+        col(Consent.withdrawn_at).is_(None),
+    )
     return select(Referral.participant_id).where(
-        col(Referral.to_organisation_id) == organisation_id, col(Referral.status) == "accepted", exists(consent))
+        col(Referral.to_organisation_id) == organisation_id, col(Referral.status) == "accepted", exists(consent)
+    )
 
 
 def visible_participant_query(principal: Principal, participant_id: uuid.UUID, *, via_referral: bool = False):
@@ -67,8 +70,14 @@ def visible_participant_query(principal: Principal, participant_id: uuid.UUID, *
     return select(Participant).where(col(Participant.id) == participant_id, condition)
 
 
-def get_visible_participant(session: Session, principal: Principal, participant_id: uuid.UUID,
-                            *, for_update: bool = False, via_referral: bool = False) -> Participant:
+def get_visible_participant(
+    session: Session,
+    principal: Principal,
+    participant_id: uuid.UUID,
+    *,
+    for_update: bool = False,
+    via_referral: bool = False,
+) -> Participant:
     query = visible_participant_query(principal, participant_id, via_referral=via_referral)
     if for_update:
         query = query.with_for_update()
@@ -103,7 +112,9 @@ def dossier_filter(principal: Principal, recipient_kind: str) -> ColumnElement[b
     consented = exists().where(
         col(Consent.participant_id) == state.participant_id,
         col(Consent.recipient_organisation_id) == principal.organisation_id,
-        col(Consent.purpose) == "dossier_sharing", col(Consent.withdrawn_at).is_(None))
+        col(Consent.purpose) == "dossier_sharing",
+        col(Consent.withdrawn_at).is_(None),
+    )
     shared = consented & (state.profile == ("cpi" if recipient_kind == "cpi" else "public"))
     if principal.kind == "client":
         if "dossiers:read" not in principal.scopes:
@@ -123,5 +134,8 @@ def reading(ctx: AccessContext, participant: Participant) -> AccessContext:
 
 def can_read_restricted(principal: Principal, participant: Participant) -> bool:
     """Fine permit type and support needs: the owning organisation's counsellors only."""
-    return (principal.kind == "user" and principal.role == "counsellor"
-            and participant.organisation_id == principal.organisation_id)
+    return (
+        principal.kind == "user"
+        and principal.role == "counsellor"
+        and participant.organisation_id == principal.organisation_id
+    )

@@ -20,18 +20,38 @@ def snapshot(row: Any, fields: list[str] | None = None) -> dict[str, Any]:
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    return {k: [before.get(k), after.get(k)] for k in sorted(set(before) | set(after))
-            if before.get(k) != after.get(k)}
+    return {k: [before.get(k), after.get(k)] for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)}
 
 
-def record(session: Session, ctx: AccessContext, plan_id: uuid.UUID, action: str, before: dict, after: dict,
-           *, step_id: uuid.UUID | None = None, referral_id: uuid.UUID | None = None) -> None:
-    session.add(PlanRevision(plan_id=plan_id, step_id=step_id, referral_id=referral_id, action=action,
-                             changes=diff(before, after), actor_id=uuid.UUID(ctx.actor_id),
-                             organisation_id=ctx.organisation_id, occurred_at=utcnow()))
+def record(
+    session: Session,
+    ctx: AccessContext,
+    plan_id: uuid.UUID,
+    action: str,
+    before: dict,
+    after: dict,
+    *,
+    step_id: uuid.UUID | None = None,
+    referral_id: uuid.UUID | None = None,
+) -> None:
+    session.add(
+        PlanRevision(
+            plan_id=plan_id,
+            step_id=step_id,
+            referral_id=referral_id,
+            action=action,
+            changes=diff(before, after),
+            actor_id=uuid.UUID(ctx.actor_id),
+            organisation_id=ctx.organisation_id,
+            occurred_at=utcnow(),
+        )
+    )
     session.flush()
 
 
 def revisions(session: Session, plan_id: uuid.UUID) -> list[PlanRevision]:
-    return list(session.exec(select(PlanRevision).where(col(PlanRevision.plan_id) == plan_id)
-                             .order_by(col(PlanRevision.id))).all())
+    return list(
+        session.exec(
+            select(PlanRevision).where(col(PlanRevision.plan_id) == plan_id).order_by(col(PlanRevision.id))
+        ).all()
+    )

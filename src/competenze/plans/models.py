@@ -24,20 +24,26 @@ def _version() -> Column:
     return Column("version", Integer, nullable=False)
 
 
-
 # Version columns live outside the class bodies: a Column object assigned inside one would
 # become a pydantic private attribute, deep-copied on every instance.
 _PLAN_VERSION = _version()
 _STEP_VERSION = _version()
 _REFERRAL_VERSION = _version()
 
+
 class TransitionPlan(SQLModel, table=True):
     __tablename__ = "transition_plan"
     # At most one open plan per participant, enforced by the database too (two counsellors
     # creating a plan at the same moment get one plan and one 409).
-    __table_args__ = (Index("uq_transition_plan_one_open", "participant_id", unique=True,
-                            sqlite_where=text("status IN ('draft', 'agreed', 'active')"),
-                            postgresql_where=text("status IN ('draft', 'agreed', 'active')")),)
+    __table_args__ = (
+        Index(
+            "uq_transition_plan_one_open",
+            "participant_id",
+            unique=True,
+            sqlite_where=text("status IN ('draft', 'agreed', 'active')"),
+            postgresql_where=text("status IN ('draft', 'agreed', 'active')"),
+        ),
+    )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     participant_id: uuid.UUID = Field(sa_column=Column(Uuid, ForeignKey("participant.id"), nullable=False, index=True))
@@ -69,7 +75,9 @@ class PlanStep(SQLModel, table=True):
     kind: str = Field(sa_column=Column(String(40), nullable=False))
     title: str = Field(sa_column=Column(String(200), nullable=False))
     description: str | None = Field(default=None, sa_column=Column(String(2000)))
-    responsible_organisation_id: uuid.UUID = Field(sa_column=Column(Uuid, ForeignKey("organisation.id"), nullable=False))
+    responsible_organisation_id: uuid.UUID = Field(
+        sa_column=Column(Uuid, ForeignKey("organisation.id"), nullable=False)
+    )
     due_date: date | None = Field(default=None, sa_column=Column(Date, index=True))
     status: str = Field(sa_column=Column(String(15), nullable=False))
     depends_on: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
@@ -79,7 +87,9 @@ class PlanStep(SQLModel, table=True):
     target_level: str | None = Field(default=None, sa_column=Column(String(6)))
     provider: str | None = Field(default=None, sa_column=Column(String(200)))
     qualification: str | None = Field(default=None, sa_column=Column(String(200)))
-    education_id: uuid.UUID | None = Field(default=None, sa_column=Column(Uuid, ForeignKey("education.id", ondelete="SET NULL")))
+    education_id: uuid.UUID | None = Field(
+        default=None, sa_column=Column(Uuid, ForeignKey("education.id", ondelete="SET NULL"))
+    )
     outcome: str | None = Field(default=None, sa_column=Column(String(2000)))
     evidence_note: str | None = Field(default=None, sa_column=Column(String(2000)))
     completed_on: date | None = Field(default=None, sa_column=Column(Date))
@@ -95,16 +105,24 @@ class Referral(SQLModel, table=True):
     # One open referral per step at a time. ix_referral_participant_recipient: is this
     # participant referred to this organisation? One index probe (participants/visibility.py);
     # it also serves lookups by participant.
-    __table_args__ = (Index("uq_referral_one_open", "step_id", unique=True,
-                            sqlite_where=text("status IN ('pending', 'accepted')"),
-                            postgresql_where=text("status IN ('pending', 'accepted')")),
-                      Index("ix_referral_participant_recipient", "participant_id", "to_organisation_id", "status"))
+    __table_args__ = (
+        Index(
+            "uq_referral_one_open",
+            "step_id",
+            unique=True,
+            sqlite_where=text("status IN ('pending', 'accepted')"),
+            postgresql_where=text("status IN ('pending', 'accepted')"),
+        ),
+        Index("ix_referral_participant_recipient", "participant_id", "to_organisation_id", "status"),
+    )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     step_id: uuid.UUID = Field(sa_column=Column(Uuid, ForeignKey("plan_step.id"), nullable=False, index=True))
     participant_id: uuid.UUID = Field(sa_column=Column(Uuid, ForeignKey("participant.id"), nullable=False))
     from_organisation_id: uuid.UUID = Field(sa_column=Column(Uuid, ForeignKey("organisation.id"), nullable=False))
-    to_organisation_id: uuid.UUID = Field(sa_column=Column(Uuid, ForeignKey("organisation.id"), nullable=False, index=True))
+    to_organisation_id: uuid.UUID = Field(
+        sa_column=Column(Uuid, ForeignKey("organisation.id"), nullable=False, index=True)
+    )
     status: str = Field(sa_column=Column(String(15), nullable=False))
     note: str | None = Field(default=None, sa_column=Column(String(2000)))
     response_note: str | None = Field(default=None, sa_column=Column(String(2000)))

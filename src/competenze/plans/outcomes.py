@@ -29,10 +29,19 @@ PRODUCES = {
     "language": {StepKind.italian_course, StepKind.literacy_course},
     "digital_levels": {StepKind.digital_skills_course},
     "recognition_status": {StepKind.qualification_recognition},
-    "qualification": {StepKind.vocational_training, StepKind.competence_certification,
-                      StepKind.lower_secondary_diploma, StepKind.other},
-    "certified_skills": {StepKind.vocational_training, StepKind.competence_certification, StepKind.internship,
-                         StepKind.driving_licence, StepKind.other},
+    "qualification": {
+        StepKind.vocational_training,
+        StepKind.competence_certification,
+        StepKind.lower_secondary_diploma,
+        StepKind.other,
+    },
+    "certified_skills": {
+        StepKind.vocational_training,
+        StepKind.competence_certification,
+        StepKind.internship,
+        StepKind.driving_licence,
+        StepKind.other,
+    },
 }
 
 
@@ -56,8 +65,10 @@ def _build(model, within: tuple, *, same: str | None = None, **fields):
     try:
         return model(**fields)
     except ValidationError as exc:
-        errors = [{**e, "loc": e["loc"][1:] if same and e["loc"][:1] == (same,) else e["loc"]}
-                  for e in exc.errors(include_url=False)]
+        errors = [
+            {**e, "loc": e["loc"][1:] if same and e["loc"][:1] == (same,) else e["loc"]}
+            for e in exc.errors(include_url=False)
+        ]
         raise invalid_input(errors, within=("body", "result", *within)) from None
 
 
@@ -69,40 +80,77 @@ def prepare(step: PlanStep, result: StepResult | None, completed_on: date) -> Ou
     for name, kinds in PRODUCES.items():
         value = getattr(result, name)
         if value and StepKind(step.kind) not in kinds:
-            raise field_error(f"result.{name}", f"a {step.kind} step does not produce this; "
-                                                f"it comes from: {', '.join(sorted(kinds))}")
+            raise field_error(
+                f"result.{name}", f"a {step.kind} step does not produce this; it comes from: {', '.join(sorted(kinds))}"
+            )
     note = f"Esito del passo del piano: {step.title}"
     instrument = (step.provider or step.title)[:200]
     language = digital = recognition = qualification = None
     if result.language is not None:
         certificate = result.language.certificate
-        language = _build(LanguageAssessmentCreate, ("language",), language="it",
-                          method=Method.certificate if certificate else Method.placement_test, instrument=instrument,
-                          assessed_on=completed_on, evidence_note=note, levels=result.language.levels,
-                          certificate=certificate)
+        language = _build(
+            LanguageAssessmentCreate,
+            ("language",),
+            language="it",
+            method=Method.certificate if certificate else Method.placement_test,
+            instrument=instrument,
+            assessed_on=completed_on,
+            evidence_note=note,
+            levels=result.language.levels,
+            certificate=certificate,
+        )
     if result.digital_levels:
-        digital = _build(DigitalAssessmentCreate, ("digital_levels",), same="levels",
-                         method=Method.placement_test, instrument=instrument,
-                         assessed_on=completed_on, evidence_note=note, levels=result.digital_levels)
+        digital = _build(
+            DigitalAssessmentCreate,
+            ("digital_levels",),
+            same="levels",
+            method=Method.placement_test,
+            instrument=instrument,
+            assessed_on=completed_on,
+            evidence_note=note,
+            levels=result.digital_levels,
+        )
     if result.recognition_status is not None and step.education_id is not None:
-        recognition = _build(EducationUpdate, ("recognition_status",), same="recognition_status",
-                             recognition_status=result.recognition_status,
-                             recognition_note=note[:500])
+        recognition = _build(
+            EducationUpdate,
+            ("recognition_status",),
+            same="recognition_status",
+            recognition_status=result.recognition_status,
+            recognition_note=note[:500],
+        )
     if result.qualification is not None:
         q = result.qualification
-        qualification = _build(EducationCreate, ("qualification",), isced_level=q.isced_level, eqf_level=q.eqf_level,
-                               title=q.title, institution=q.institution or step.provider, country="IT",
-                               end_year=completed_on.year, completed=True, documents="available",
-                               recognition_status="recognised", recognition_note="Titolo rilasciato in Italia")
-    skills = tuple(_build(SkillClaimCreate, ("certified_skills", index), same="skill_uri", skill_uri=uri,
-                          method=Method.certificate,
-                          instrument=instrument, assessed_on=completed_on, evidence_note=note)
-                   for index, uri in enumerate(result.certified_skills))
+        qualification = _build(
+            EducationCreate,
+            ("qualification",),
+            isced_level=q.isced_level,
+            eqf_level=q.eqf_level,
+            title=q.title,
+            institution=q.institution or step.provider,
+            country="IT",
+            end_year=completed_on.year,
+            completed=True,
+            documents="available",
+            recognition_status="recognised",
+            recognition_note="Titolo rilasciato in Italia",
+        )
+    skills = tuple(
+        _build(
+            SkillClaimCreate,
+            ("certified_skills", index),
+            same="skill_uri",
+            skill_uri=uri,
+            method=Method.certificate,
+            instrument=instrument,
+            assessed_on=completed_on,
+            evidence_note=note,
+        )
+        for index, uri in enumerate(result.certified_skills)
+    )
     return Outcome(language, digital, recognition, qualification, skills)
 
 
-def propagate(session: Session, ctx: AccessContext, participant: Participant, step: PlanStep,
-              outcome: Outcome) -> None:
+def propagate(session: Session, ctx: AccessContext, participant: Participant, step: PlanStep, outcome: Outcome) -> None:
     source = {"source_step_id": step.id}
     if outcome.language is not None:
         language.create(session, ctx, participant, outcome.language, **source)

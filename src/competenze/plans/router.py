@@ -38,8 +38,12 @@ from competenze.plans.schemas import (
     StepUpdate,
 )
 
-router = APIRouter(route_class=ApiRoute, prefix="/api/v1", tags=["plans"],
-                   responses=problem_responses(400, 401, 403, 404, 405, 409, 412, 413, 422, 428, 503))
+router = APIRouter(
+    route_class=ApiRoute,
+    prefix="/api/v1",
+    tags=["plans"],
+    responses=problem_responses(400, 401, 403, 404, 405, 409, 412, 413, 422, 428, 503),
+)
 PLANS = "/participants/{participant_id}/plans"
 
 
@@ -48,13 +52,25 @@ def _plan_response(response: Response, plan) -> None:
 
 
 @router.post(PLANS, response_model=PlanOut, status_code=201, operation_id="plans_create")
-def create_plan(participant: WritableParticipant, ctx: Access, body: PlanCreate, session: SessionDep,
-                idempotency_key: IdempotencyKeyHeader = None) -> Response:
+def create_plan(
+    participant: WritableParticipant,
+    ctx: Access,
+    body: PlanCreate,
+    session: SessionDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
     """Start a draft transition plan (one open plan per participant)."""
-    return create_once(session, ctx=ctx, key=idempotency_key, participant_id=participant.id, body=body,
-                       model=TransitionPlan, create=lambda: service.create_plan(session, ctx, participant, body),
-                       location=lambda out: f"/api/v1/participants/{participant.id}/plans/{out.id}",
-                       etag=etag_for(1))
+    return create_once(
+        session,
+        ctx=ctx,
+        key=idempotency_key,
+        participant_id=participant.id,
+        body=body,
+        model=TransitionPlan,
+        create=lambda: service.create_plan(session, ctx, participant, body),
+        location=lambda out: f"/api/v1/participants/{participant.id}/plans/{out.id}",
+        etag=etag_for(1),
+    )
 
 
 @router.get(PLANS, response_model=list[PlanSummary], operation_id="plans_list")
@@ -64,8 +80,7 @@ def list_plans(participant: VisibleParticipant, ctx: Access, session: SessionDep
 
 
 @router.get(PLANS + "/{plan_id}", response_model=PlanOut, operation_id="plans_get")
-def get_plan(participant: VisibleParticipant, ctx: Access, plan_id: uuid.UUID, session: SessionDep,
-             response: Response):
+def get_plan(participant: VisibleParticipant, ctx: Access, plan_id: uuid.UUID, session: SessionDep, response: Response):
     """One plan with its steps, referrals, overdue flags and the skills gap of each target."""
     plan = service.get_plan(session, participant, plan_id)
     _plan_response(response, plan)
@@ -73,8 +88,15 @@ def get_plan(participant: VisibleParticipant, ctx: Access, plan_id: uuid.UUID, s
 
 
 @router.patch(PLANS + "/{plan_id}", response_model=PlanOut, operation_id="plans_update")
-def update_plan(participant: WritableParticipant, ctx: Access, plan_id: uuid.UUID, body: PlanUpdate,
-                session: SessionDep, response: Response, if_match: IfMatch = None):
+def update_plan(
+    participant: WritableParticipant,
+    ctx: Access,
+    plan_id: uuid.UUID,
+    body: PlanUpdate,
+    session: SessionDep,
+    response: Response,
+    if_match: IfMatch = None,
+):
     """Change the appraisal, goals, targets, horizon or review dates (If-Match: the plan's ETag)."""
     plan = service.get_plan(session, participant, plan_id, for_update=True)
     require_if_match(if_match, plan.version)
@@ -84,8 +106,15 @@ def update_plan(participant: WritableParticipant, ctx: Access, plan_id: uuid.UUI
 
 
 @router.post(PLANS + "/{plan_id}/transitions", response_model=PlanOut, operation_id="plans_transition")
-def move_plan(participant: WritableParticipant, ctx: Access, plan_id: uuid.UUID, body: PlanTransition,
-              session: SessionDep, response: Response, if_match: IfMatch = None):
+def move_plan(
+    participant: WritableParticipant,
+    ctx: Access,
+    plan_id: uuid.UUID,
+    body: PlanTransition,
+    session: SessionDep,
+    response: Response,
+    if_match: IfMatch = None,
+):
     """Agree (with the participant's acceptance), activate, complete or discontinue the plan (If-Match)."""
     plan = service.get_plan(session, participant, plan_id, for_update=True)
     require_if_match(if_match, plan.version)
@@ -95,8 +124,15 @@ def move_plan(participant: WritableParticipant, ctx: Access, plan_id: uuid.UUID,
 
 
 @router.post(PLANS + "/{plan_id}/steps", response_model=PlanOut, status_code=201, operation_id="plan_steps_create")
-def add_step(participant: WritableParticipant, ctx: Access, plan_id: uuid.UUID, body: StepCreate,
-             session: SessionDep, response: Response, if_match: IfMatch = None):
+def add_step(
+    participant: WritableParticipant,
+    ctx: Access,
+    plan_id: uuid.UUID,
+    body: StepCreate,
+    session: SessionDep,
+    response: Response,
+    if_match: IfMatch = None,
+):
     """Add a step (If-Match: the plan's ETag, so two counsellors do not plan past each other)."""
     plan = service.get_plan(session, participant, plan_id, for_update=True)
     require_if_match(if_match, plan.version)
@@ -106,8 +142,16 @@ def add_step(participant: WritableParticipant, ctx: Access, plan_id: uuid.UUID, 
 
 
 @router.patch(PLANS + "/{plan_id}/steps/{step_id}", response_model=PlanOut, operation_id="plan_steps_update")
-def update_step(participant: WritableParticipant, ctx: Access, plan_id: uuid.UUID, step_id: uuid.UUID,
-                body: StepUpdate, session: SessionDep, response: Response, if_match: IfMatch = None):
+def update_step(
+    participant: WritableParticipant,
+    ctx: Access,
+    plan_id: uuid.UUID,
+    step_id: uuid.UUID,
+    body: StepUpdate,
+    session: SessionDep,
+    response: Response,
+    if_match: IfMatch = None,
+):
     """Change a step: due date, responsible organisation, dependencies... (If-Match: the plan's ETag)."""
     plan = service.get_plan(session, participant, plan_id, for_update=True)
     require_if_match(if_match, plan.version)
@@ -116,10 +160,19 @@ def update_step(participant: WritableParticipant, ctx: Access, plan_id: uuid.UUI
     return out
 
 
-@router.post(PLANS + "/{plan_id}/steps/{step_id}/transitions", response_model=PlanOut,
-             operation_id="plan_steps_transition")
-def move_step(participant: WritableParticipant, ctx: Access, plan_id: uuid.UUID, step_id: uuid.UUID,
-              body: StepTransition, session: SessionDep, response: Response, if_match: IfMatch = None):
+@router.post(
+    PLANS + "/{plan_id}/steps/{step_id}/transitions", response_model=PlanOut, operation_id="plan_steps_transition"
+)
+def move_step(
+    participant: WritableParticipant,
+    ctx: Access,
+    plan_id: uuid.UUID,
+    step_id: uuid.UUID,
+    body: StepTransition,
+    session: SessionDep,
+    response: Response,
+    if_match: IfMatch = None,
+):
     """Start, complete (with its result) or drop a step (If-Match: the plan's ETag)."""
     plan = service.get_plan(session, participant, plan_id, for_update=True)
     require_if_match(if_match, plan.version)
@@ -128,10 +181,20 @@ def move_step(participant: WritableParticipant, ctx: Access, plan_id: uuid.UUID,
     return out
 
 
-@router.post(PLANS + "/{plan_id}/steps/{step_id}/referrals", response_model=ReferralOut, status_code=201,
-             operation_id="referrals_create")
-def refer_step(participant: WritableParticipant, ctx: Access, plan_id: uuid.UUID, step_id: uuid.UUID,
-               body: ReferralCreate, session: SessionDep):
+@router.post(
+    PLANS + "/{plan_id}/steps/{step_id}/referrals",
+    response_model=ReferralOut,
+    status_code=201,
+    operation_id="referrals_create",
+)
+def refer_step(
+    participant: WritableParticipant,
+    ctx: Access,
+    plan_id: uuid.UUID,
+    step_id: uuid.UUID,
+    body: ReferralCreate,
+    session: SessionDep,
+):
     """Refer a step to another organisation; needs the participant's referral consent for it (else 409)."""
     plan = service.get_plan(session, participant, plan_id, for_update=True)
     return referrals.refer(session, ctx, participant, plan, service.get_step(session, plan, step_id), body)
@@ -150,9 +213,13 @@ def _touch(session: SessionDep, plan, response: Response) -> None:
 
 
 @router.get("/referrals", response_model=list[ReferralOut], operation_id="referrals_list")
-def list_referrals(principal: CaseWorker, ctx: Access, session: SessionDep,
-                   direction: Annotated[Literal["incoming", "outgoing"], Query()] = "incoming",
-                   status: Annotated[ReferralStatus | None, Query()] = None):
+def list_referrals(
+    principal: CaseWorker,
+    ctx: Access,
+    session: SessionDep,
+    direction: Annotated[Literal["incoming", "outgoing"], Query()] = "incoming",
+    status: Annotated[ReferralStatus | None, Query()] = None,
+):
     """Referrals to your organisation (incoming) or from it (outgoing), newest change first."""
     return referrals.listing(session, ctx, principal, direction=direction, status=status)
 
@@ -164,18 +231,25 @@ def get_referral(principal: CaseWorker, ctx: Access, referral_id: uuid.UUID, ses
 
 
 @router.post("/referrals/{referral_id}/transitions", response_model=ReferralOut, operation_id="referrals_transition")
-def move_referral(principal: CaseWorker, ctx: Access, referral_id: uuid.UUID, body: ReferralTransition,
-                  session: SessionDep):
+def move_referral(
+    principal: CaseWorker, ctx: Access, referral_id: uuid.UUID, body: ReferralTransition, session: SessionDep
+):
     """Accept, decline (with a reason) or complete a referral (receiving side), or withdraw it (referring side)."""
     referral = referrals.visible_referral(session, principal, referral_id)
     return referrals.move(session, ctx, principal, referral, body)
 
 
 @router.get("/caseload", response_model=Caseload, operation_id="caseload")
-def caseload(principal: CaseWorker, ctx: Access, session: SessionDep,
-             sort: Annotated[caseloads.Sort, Query(description="attention (overdue first), next_due or name")] = "attention",
-             counsellor_id: Annotated[uuid.UUID | None, Query(description="Org admins: a counsellor's caseload")] = None,
-             cursor: Cursor = None, limit: Limit = 50):
+def caseload(
+    principal: CaseWorker,
+    ctx: Access,
+    session: SessionDep,
+    sort: Annotated[caseloads.Sort, Query(description="attention (overdue first), next_due or name")] = "attention",
+    counsellor_id: Annotated[uuid.UUID | None, Query(description="Org admins: a counsellor's caseload")] = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+):
     """Your participants with plan status, next due step, overdue steps and open referrals."""
-    return caseloads.caseload(session, ctx, principal, counsellor_id=counsellor_id, sort=sort, cursor=cursor,
-                              limit=limit)
+    return caseloads.caseload(
+        session, ctx, principal, counsellor_id=counsellor_id, sort=sort, cursor=cursor, limit=limit
+    )

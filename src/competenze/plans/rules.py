@@ -78,17 +78,27 @@ PLAN_MOVES = {
     PlanStatus.discontinued: {},
 }
 STEP_MOVES = {
-    StepStatus.planned: {StepAction.start: StepStatus.in_progress, StepAction.complete: StepStatus.done,
-                         StepAction.drop: StepStatus.dropped},
+    StepStatus.planned: {
+        StepAction.start: StepStatus.in_progress,
+        StepAction.complete: StepStatus.done,
+        StepAction.drop: StepStatus.dropped,
+    },
     StepStatus.in_progress: {StepAction.complete: StepStatus.done, StepAction.drop: StepStatus.dropped},
     StepStatus.done: {},
     StepStatus.dropped: {},
 }
 REFERRAL_MOVES = {
-    ReferralStatus.pending: {ReferralAction.accept: ReferralStatus.accepted, ReferralAction.decline: ReferralStatus.declined,
-                             ReferralAction.withdraw: ReferralStatus.withdrawn, ReferralAction.end: ReferralStatus.ended},
-    ReferralStatus.accepted: {ReferralAction.complete: ReferralStatus.completed,
-                              ReferralAction.withdraw: ReferralStatus.withdrawn, ReferralAction.end: ReferralStatus.ended},
+    ReferralStatus.pending: {
+        ReferralAction.accept: ReferralStatus.accepted,
+        ReferralAction.decline: ReferralStatus.declined,
+        ReferralAction.withdraw: ReferralStatus.withdrawn,
+        ReferralAction.end: ReferralStatus.ended,
+    },
+    ReferralStatus.accepted: {
+        ReferralAction.complete: ReferralStatus.completed,
+        ReferralAction.withdraw: ReferralStatus.withdrawn,
+        ReferralAction.end: ReferralStatus.ended,
+    },
 }
 
 
@@ -109,8 +119,9 @@ class PlanState:
 def plan_move(state: PlanState, action: PlanAction, *, acceptance_given: bool = False) -> PlanState:
     target = PLAN_MOVES[state.status].get(action)
     if target is None:
-        raise IllegalTransition(f"A plan that is {state.status} cannot be moved with '{action}'"
-                                f"{_allowed(PLAN_MOVES[state.status])}.")
+        raise IllegalTransition(
+            f"A plan that is {state.status} cannot be moved with '{action}'{_allowed(PLAN_MOVES[state.status])}."
+        )
     if action == PlanAction.agree:
         if not acceptance_given:
             raise IllegalTransition("Record the participant's acceptance: agreed_on and method.")
@@ -133,8 +144,9 @@ def step_move(state: PlanState, step: str, action: StepAction) -> PlanState:
     current = state.steps[step]
     target = STEP_MOVES[current].get(action)
     if target is None:
-        raise IllegalTransition(f"A step that is {current} cannot be moved with '{action}'"
-                                f"{_allowed(STEP_MOVES[current])}.")
+        raise IllegalTransition(
+            f"A step that is {current} cannot be moved with '{action}'{_allowed(STEP_MOVES[current])}."
+        )
     if target in (StepStatus.in_progress, StepStatus.done):
         waiting = sorted(d for d in state.depends_on.get(step, ()) if state.steps.get(d) != StepStatus.done)
         if waiting:
@@ -147,8 +159,9 @@ def add_step(state: PlanState, step: str, depends_on: frozenset[str] = frozenset
     unknown = depends_on - set(state.steps)
     if unknown:
         raise IllegalTransition("A step can only depend on steps of the same plan.")
-    return replace(state, steps={**state.steps, step: StepStatus.planned},
-                   depends_on={**state.depends_on, step: depends_on})
+    return replace(
+        state, steps={**state.steps, step: StepStatus.planned}, depends_on={**state.depends_on, step: depends_on}
+    )
 
 
 def set_dependencies(state: PlanState, step: str, depends_on: frozenset[str]) -> PlanState:
@@ -185,8 +198,9 @@ def _has_cycle(graph: Mapping[str, frozenset[str]]) -> bool:
 def referral_move(current: ReferralStatus, action: ReferralAction) -> ReferralStatus:
     target = REFERRAL_MOVES.get(current, {}).get(action)
     if target is None:
-        raise IllegalTransition(f"A referral that is {current} cannot be moved with '{action}'"
-                                f"{_allowed(REFERRAL_MOVES.get(current, {}))}.")
+        raise IllegalTransition(
+            f"A referral that is {current} cannot be moved with '{action}'{_allowed(REFERRAL_MOVES.get(current, {}))}."
+        )
     return target
 
 

@@ -52,10 +52,10 @@ ReviewDates = Annotated[list[Day], Field(max_length=12)]
 
 class PlanCreate(BaseModel):
     model_config = STRICT_INPUT
-    appraisal: bounded(4000) | None = Field(
-        default=None, description="The counsellor's overall appraisal")
+    appraisal: bounded(4000) | None = Field(default=None, description="The counsellor's overall appraisal")
     participant_goals: Note | None = Field(
-        default=None, description="The participant's own goals; defaults to the work goals of their expectations")
+        default=None, description="The participant's own goals; defaults to the work goals of their expectations"
+    )
     target_occupations: OccupationList = Field(default_factory=list, description="ESCO occupations aimed at")
     horizon: Day | None = Field(default=None, description="When the plan should be achieved")
     review_dates: ReviewDates = Field(default_factory=list)
@@ -92,14 +92,20 @@ class StepCreate(BaseModel):
     title: Label
     description: Note | None = None
     responsible_organisation_id: uuid.UUID | None = Field(
-        default=None, description="Defaults to the plan's organisation; refer the step to hand it over")
+        default=None, description="Defaults to the plan's organisation; refer the step to hand it over"
+    )
     due_date: Day | None = None
     depends_on: Annotated[list[uuid.UUID], Field(max_length=20)] = Field(
-        default_factory=list, description="Steps of this plan that must be done first")
+        default_factory=list, description="Steps of this plan that must be done first"
+    )
     target_level: CefrLevel | None = Field(default=None, description="italian_course: the CEFR level aimed at")
     provider: Label | None = Field(default=None, description="e.g. 'CPIA Metropolitano di Bologna'")
-    qualification: Label | None = Field(default=None, description="vocational_training/certification: the regional qualification")
-    education_id: uuid.UUID | None = Field(default=None, description="qualification_recognition: the education record concerned")
+    qualification: Label | None = Field(
+        default=None, description="vocational_training/certification: the regional qualification"
+    )
+    education_id: uuid.UUID | None = Field(
+        default=None, description="qualification_recognition: the education record concerned"
+    )
 
     @model_validator(mode="after")
     def _kind_details(self):
@@ -148,14 +154,20 @@ class StepResult(BaseModel):
     """What the completed step produced; it becomes part of the competence picture."""
 
     model_config = STRICT_INPUT
-    language: LanguageResult | None = Field(default=None, description="italian_course: Italian levels reached or certified")
-    digital_levels: Annotated[dict[DigCompCode, Annotated[StrictInt, Field(ge=0, le=8)]], Field(max_length=21)] | None = Field(
-        default=None, description="digital_skills_course: DigComp levels assessed at the end")
+    language: LanguageResult | None = Field(
+        default=None, description="italian_course: Italian levels reached or certified"
+    )
+    digital_levels: (
+        Annotated[dict[DigCompCode, Annotated[StrictInt, Field(ge=0, le=8)]], Field(max_length=21)] | None
+    ) = Field(default=None, description="digital_skills_course: DigComp levels assessed at the end")
     recognition_status: Recognition | None = Field(default=None, description="qualification_recognition: the outcome")
     qualification: QualificationResult | None = Field(
-        default=None, description="vocational_training, competence_certification, lower_secondary_diploma: the title obtained")
+        default=None,
+        description="vocational_training, competence_certification, lower_secondary_diploma: the title obtained",
+    )
     certified_skills: Annotated[list[EscoSkillUri], Field(max_length=30)] = Field(
-        default_factory=list, description="ESCO skills the step certified")
+        default_factory=list, description="ESCO skills the step certified"
+    )
 
 
 class StepTransition(BaseModel):

@@ -35,8 +35,14 @@ def _illegal(exc: rules.IllegalTransition) -> Conflict:
 
 
 def _audit(session: Session, ctx: AccessContext, action: str, plan: TransitionPlan, object_id: object = None) -> None:
-    audit.record(session, ctx, action, object_type="transition_plan", object_id=object_id or plan.id,
-                 participant_ids=[plan.participant_id])
+    audit.record(
+        session,
+        ctx,
+        action,
+        object_type="transition_plan",
+        object_id=object_id or plan.id,
+        participant_ids=[plan.participant_id],
+    )
 
 
 def _check_targets(session: Session, uris: list[str]) -> None:
@@ -51,15 +57,22 @@ def _check_organisation(session: Session, org_id: uuid.UUID, field: str) -> None
 
 # --- plans ----------------------------------------------------------------------------------
 
+
 def open_plan(session: Session, participant_id: uuid.UUID) -> TransitionPlan | None:
-    return session.exec(select(TransitionPlan).where(
-        col(TransitionPlan.participant_id) == participant_id,
-        col(TransitionPlan.status).in_([s.value for s in rules.OPEN_PLAN]))).first()
+    return session.exec(
+        select(TransitionPlan).where(
+            col(TransitionPlan.participant_id) == participant_id,
+            col(TransitionPlan.status).in_([s.value for s in rules.OPEN_PLAN]),
+        )
+    ).first()
 
 
-def get_plan(session: Session, participant: Participant, plan_id: uuid.UUID, *, for_update: bool = False) -> TransitionPlan:
-    query = select(TransitionPlan).where(col(TransitionPlan.id) == plan_id,
-                                         col(TransitionPlan.participant_id) == participant.id)
+def get_plan(
+    session: Session, participant: Participant, plan_id: uuid.UUID, *, for_update: bool = False
+) -> TransitionPlan:
+    query = select(TransitionPlan).where(
+        col(TransitionPlan.id) == plan_id, col(TransitionPlan.participant_id) == participant.id
+    )
     plan = session.exec(query.with_for_update() if for_update else query).first()
     if plan is None:
         raise NotFound("No plan with this id for this participant.")
@@ -71,19 +84,30 @@ def create_plan(session: Session, ctx: AccessContext, participant: Participant, 
         raise Conflict("This participant's record is closed.")
     existing = open_plan(session, participant.id)
     if existing is not None:
-        raise Conflict(f"This participant already has an open plan ({existing.id}, {existing.status}); "
-                       "complete or discontinue it before starting a new one.", existing_id=str(existing.id))
+        raise Conflict(
+            f"This participant already has an open plan ({existing.id}, {existing.status}); "
+            "complete or discontinue it before starting a new one.",
+            existing_id=str(existing.id),
+        )
     _check_targets(session, data.target_occupations)
     goals = data.participant_goals
     if goals is None:
         sheet = experience.get_sheet(session, participant, "expectations")
         goals = (sheet.data.get("work_goals") if sheet else None) or None
     now = utcnow()
-    plan = TransitionPlan(participant_id=participant.id, organisation_id=participant.organisation_id,
-                          status=rules.PlanStatus.draft, appraisal=data.appraisal, participant_goals=goals,
-                          target_occupations=data.target_occupations, horizon=data.horizon,
-                          review_dates=to_jsonable_python(sorted(data.review_dates)),
-                          created_by=uuid.UUID(ctx.actor_id), created_at=now, updated_at=now)
+    plan = TransitionPlan(
+        participant_id=participant.id,
+        organisation_id=participant.organisation_id,
+        status=rules.PlanStatus.draft,
+        appraisal=data.appraisal,
+        participant_goals=goals,
+        target_occupations=data.target_occupations,
+        horizon=data.horizon,
+        review_dates=to_jsonable_python(sorted(data.review_dates)),
+        created_by=uuid.UUID(ctx.actor_id),
+        created_at=now,
+        updated_at=now,
+    )
     session.add(plan)
     try:
         session.flush()
@@ -95,8 +119,11 @@ def create_plan(session: Session, ctx: AccessContext, participant: Participant, 
 
 
 def list_plans(session: Session, ctx: AccessContext, participant: Participant) -> list[PlanSummary]:
-    plans = session.exec(select(TransitionPlan).where(col(TransitionPlan.participant_id) == participant.id)
-                         .order_by(col(TransitionPlan.created_at).desc())).all()
+    plans = session.exec(
+        select(TransitionPlan)
+        .where(col(TransitionPlan.participant_id) == participant.id)
+        .order_by(col(TransitionPlan.created_at).desc())
+    ).all()
     audit.record(session, ctx, "plan.list", object_type="transition_plan", participant_ids=[participant.id])
     return [plan_summary(p, steps_of(session, p.id)) for p in plans]
 
@@ -170,6 +197,7 @@ def plan_history(session: Session, ctx: AccessContext, plan: TransitionPlan) -> 
 
 # --- steps ----------------------------------------------------------------------------------
 
+
 def get_step(session: Session, plan: TransitionPlan, step_id: uuid.UUID) -> PlanStep:
     step = session.get(PlanStep, step_id)
     if step is None or step.plan_id != plan.id:
@@ -177,8 +205,9 @@ def get_step(session: Session, plan: TransitionPlan, step_id: uuid.UUID) -> Plan
     return step
 
 
-def _check_step_details(session: Session, participant: Participant, kind: StepKind | str,
-                        education_id: uuid.UUID | None) -> None:
+def _check_step_details(
+    session: Session, participant: Participant, kind: StepKind | str, education_id: uuid.UUID | None
+) -> None:
     if education_id is not None:
         try:
             experience.education_by_id(session, participant, education_id)
@@ -186,8 +215,9 @@ def _check_step_details(session: Session, participant: Participant, kind: StepKi
             raise field_error("education_id", "no education record with this id for this participant") from None
 
 
-def add_step(session: Session, ctx: AccessContext, participant: Participant, plan: TransitionPlan,
-             data: StepCreate) -> PlanOut:
+def add_step(
+    session: Session, ctx: AccessContext, participant: Participant, plan: TransitionPlan, data: StepCreate
+) -> PlanOut:
     steps = steps_of(session, plan.id)
     step_id = uuid.uuid4()
     try:
@@ -200,10 +230,17 @@ def add_step(session: Session, ctx: AccessContext, participant: Participant, pla
     _check_organisation(session, responsible, "responsible_organisation_id")
     _check_step_details(session, participant, data.kind, data.education_id)
     now = utcnow()
-    step = PlanStep(id=step_id, plan_id=plan.id, participant_id=participant.id,
-                    **data.model_dump(exclude={"depends_on", "responsible_organisation_id"}),
-                    responsible_organisation_id=responsible, depends_on=[str(d) for d in data.depends_on],
-                    status=rules.StepStatus.planned, created_at=now, updated_at=now)
+    step = PlanStep(
+        id=step_id,
+        plan_id=plan.id,
+        participant_id=participant.id,
+        **data.model_dump(exclude={"depends_on", "responsible_organisation_id"}),
+        responsible_organisation_id=responsible,
+        depends_on=[str(d) for d in data.depends_on],
+        status=rules.StepStatus.planned,
+        created_at=now,
+        updated_at=now,
+    )
     session.add(step)
     session.flush()
     history.record(session, ctx, plan.id, "step.create", {}, history.snapshot(step), step_id=step.id)
@@ -211,8 +248,9 @@ def add_step(session: Session, ctx: AccessContext, participant: Participant, pla
     return plan_out(session, plan)
 
 
-def update_step(session: Session, ctx: AccessContext, plan: TransitionPlan, step: PlanStep,
-                data: StepUpdate) -> PlanOut:
+def update_step(
+    session: Session, ctx: AccessContext, plan: TransitionPlan, step: PlanStep, data: StepUpdate
+) -> PlanOut:
     changes = data.model_dump(exclude_unset=True)
     state = state_of(plan, steps_of(session, plan.id))
     try:
@@ -243,8 +281,16 @@ def update_step(session: Session, ctx: AccessContext, plan: TransitionPlan, step
     return plan_out(session, plan)
 
 
-def move_step(session: Session, ctx: AccessContext, participant: Participant, plan: TransitionPlan,
-              step: PlanStep, data: StepTransition, *, referral: Referral | None = None) -> PlanOut:
+def move_step(
+    session: Session,
+    ctx: AccessContext,
+    participant: Participant,
+    plan: TransitionPlan,
+    step: PlanStep,
+    data: StepTransition,
+    *,
+    referral: Referral | None = None,
+) -> PlanOut:
     try:
         rules.step_move(state_of(plan, steps_of(session, plan.id)), str(step.id), data.action)
     except rules.IllegalTransition as exc:
@@ -261,8 +307,16 @@ def move_step(session: Session, ctx: AccessContext, participant: Participant, pl
     step.updated_at = utcnow()
     session.add(step)
     session.flush()
-    history.record(session, ctx, plan.id, f"step.{data.action}", before, history.snapshot(step), step_id=step.id,
-                   referral_id=referral.id if referral else None)
+    history.record(
+        session,
+        ctx,
+        plan.id,
+        f"step.{data.action}",
+        before,
+        history.snapshot(step),
+        step_id=step.id,
+        referral_id=referral.id if referral else None,
+    )
     _audit(session, ctx, f"plan.step.{data.action}", plan, step.id)
     if data.action == rules.StepAction.complete:
         outcomes.propagate(session, ctx, participant, step, outcome)

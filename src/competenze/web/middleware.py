@@ -18,8 +18,10 @@ SECURITY_HEADERS = {
 }
 # Pages load only what this service serves: no external origin, no inline script or style,
 # no framing (DESIGN.md §10). Swagger UI draws its icons as data: images.
-PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-            "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 # Anything else (JSON, PDF, XML) is never a document to run anything in.
 OTHER_CSP = "default-src 'none'; frame-ancestors 'none'"
 # Personal or staff data must not sit in any cache: unless a route says otherwise (published
@@ -105,8 +107,9 @@ class BodyLimitMiddleware:
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         error = PayloadTooLarge(f"The request body is larger than {self.max_bytes // 1024} KiB.")
-        response = problem_response(Request(scope), error.status, error.slug, error.title, error.detail,
-                                    {"Connection": "close"})
+        response = problem_response(
+            Request(scope), error.status, error.slug, error.title, error.detail, {"Connection": "close"}
+        )
         await response(scope, receive, send)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -18,12 +18,15 @@ def resource_dir(name: str) -> Path:
 
 @lru_cache
 def environment() -> Environment:
-    return Environment(loader=FileSystemLoader(resource_dir("templates")),
-                       autoescape=select_autoescape(["html"]))
+    return Environment(loader=FileSystemLoader(resource_dir("templates")), autoescape=select_autoescape(["html"]))
 
 
-def render_error_page(request: Request, *, status: int, title: str, detail: str,
-                      request_id: str | None) -> HTMLResponse:
-    html = environment().get_template("errors/error.html").render(
-        status=status, title=title, detail=detail, request_id=request_id)
+def render_error_page(
+    request: Request, *, status: int, title: str, detail: str, request_id: str | None
+) -> HTMLResponse:
+    html = (
+        environment()
+        .get_template("errors/error.html")
+        .render(status=status, title=title, detail=detail, request_id=request_id)
+    )
     return HTMLResponse(html, status_code=status)

@@ -22,22 +22,41 @@ from competenze.participants.dependencies import (
 from competenze.participants.idempotency import create_once
 from competenze.participants.visibility import reading
 
-router = APIRouter(route_class=ApiRoute, prefix="/api/v1/participants/{participant_id}", tags=["digital"],
-                   responses=problem_responses(400, 401, 403, 404, 405, 409, 413, 422, 503))
+router = APIRouter(
+    route_class=ApiRoute,
+    prefix="/api/v1/participants/{participant_id}",
+    tags=["digital"],
+    responses=problem_responses(400, 401, 403, 404, 405, 409, 413, 422, 503),
+)
 
 
-@router.post("/digital-assessments", response_model=DigitalAssessmentOut, status_code=201,
-             operation_id="digital_assessments_create")
-def create_digital_assessment(participant: WritableParticipant, ctx: Access, body: DigitalAssessmentCreate,
-                              session: SessionDep, idempotency_key: IdempotencyKeyHeader = None) -> Response:
+@router.post(
+    "/digital-assessments",
+    response_model=DigitalAssessmentOut,
+    status_code=201,
+    operation_id="digital_assessments_create",
+)
+def create_digital_assessment(
+    participant: WritableParticipant,
+    ctx: Access,
+    body: DigitalAssessmentCreate,
+    session: SessionDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
     """Record DigComp levels, or questionnaire answers that are scored into levels; immutable."""
-    return create_once(session, ctx=ctx, key=idempotency_key, participant_id=participant.id, body=body,
-                       model=DigitalAssessment, create=lambda: service.create(session, ctx, participant, body),
-                       location=lambda out: f"/api/v1/participants/{participant.id}/digital-assessments#{out.id}")
+    return create_once(
+        session,
+        ctx=ctx,
+        key=idempotency_key,
+        participant_id=participant.id,
+        body=body,
+        model=DigitalAssessment,
+        create=lambda: service.create(session, ctx, participant, body),
+        location=lambda out: f"/api/v1/participants/{participant.id}/digital-assessments#{out.id}",
+    )
 
 
-@router.get("/digital-assessments", response_model=list[DigitalAssessmentOut],
-            operation_id="digital_assessments_list")
+@router.get("/digital-assessments", response_model=list[DigitalAssessmentOut], operation_id="digital_assessments_list")
 def list_digital_assessments(participant: VisibleParticipant, ctx: Access, session: SessionDep):
     """Every digital assessment of the participant, newest first."""
     return service.history(session, ctx, participant)

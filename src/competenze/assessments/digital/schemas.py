@@ -22,10 +22,28 @@ class DigitalAssessmentCreate(ProvenanceIn):
     or the questionnaire's `answers` (method self_assessment), which are scored here."""
 
     model_config = STRICT_INPUT
-    levels: Annotated[dict[DigCompCode, Level], Field(max_length=21, description=(
-        "DigComp 2.2 level 1-8 per competence ('1.1' ... '5.4'); 0 = not yet foundation"))] | None = None
-    answers: Annotated[dict[QuestionId, Answer], Field(max_length=63, description=(
-        "Questionnaire answers 0-3 per question id (GET /api/v1/frameworks/digcomp/questionnaire)"))] | None = None
+    levels: (
+        Annotated[
+            dict[DigCompCode, Level],
+            Field(
+                max_length=21,
+                description=("DigComp 2.2 level 1-8 per competence ('1.1' ... '5.4'); 0 = not yet foundation"),
+            ),
+        ]
+        | None
+    ) = None
+    answers: (
+        Annotated[
+            dict[QuestionId, Answer],
+            Field(
+                max_length=63,
+                description=(
+                    "Questionnaire answers 0-3 per question id (GET /api/v1/frameworks/digcomp/questionnaire)"
+                ),
+            ),
+        ]
+        | None
+    ) = None
 
     @model_validator(mode="after")
     def _one_source(self):

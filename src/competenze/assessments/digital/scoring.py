@@ -66,6 +66,5 @@ def areas(levels: dict[str, int]) -> list[AreaResult]:
         codes = framework.area_competences(area)
         values = sorted(levels[c] for c in codes if c in levels)
         level = values[(len(values) - 1) // 2] if values else None
-        result.append(AreaResult(area, level, framework.europass_of(level) if level else None,
-                                 len(values), len(codes)))
+        result.append(AreaResult(area, level, framework.europass_of(level) if level else None, len(values), len(codes)))
     return result

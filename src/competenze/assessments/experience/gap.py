@@ -31,5 +31,7 @@ def strongest_evidence(claims: Iterable[tuple[str, Method]]) -> dict[str, Method
 
 def skills_gap(essential: list[str], claims: Iterable[tuple[str, Method]]) -> Gap:
     strongest = strongest_evidence(claims)
-    return Gap(matched={uri: strongest[uri] for uri in essential if uri in strongest},
-               missing=[uri for uri in essential if uri not in strongest])
+    return Gap(
+        matched={uri: strongest[uri] for uri in essential if uri in strongest},
+        missing=[uri for uri in essential if uri not in strongest],
+    )

@@ -17,12 +17,12 @@ def _version_column() -> Column:
     return Column("version", Integer, nullable=False)
 
 
-
 # Version columns live outside the class bodies: a Column object assigned inside one would
 # become a pydantic private attribute, deep-copied on every instance.
 _EDUCATION_VERSION = _version_column()
 _WORK_VERSION = _version_column()
 _SHEET_VERSION = _version_column()
+
 
 class _Versioned(RecordColumns):
     updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)

@@ -50,20 +50,38 @@ from competenze.participants.dependencies import (
 from competenze.participants.idempotency import create_once
 from competenze.participants.visibility import reading
 
-router = APIRouter(route_class=ApiRoute, prefix="/api/v1/participants/{participant_id}", tags=["experience"],
-                   responses=problem_responses(400, 401, 403, 404, 405, 409, 412, 413, 422, 428, 503))
+router = APIRouter(
+    route_class=ApiRoute,
+    prefix="/api/v1/participants/{participant_id}",
+    tags=["experience"],
+    responses=problem_responses(400, 401, 403, 404, 405, 409, 412, 413, 422, 428, 503),
+)
 BASE = "/api/v1/participants/{}"
 
 
 # --- education ----------------------------------------------------------------------------
 
+
 @router.post("/education", response_model=EducationOut, status_code=201, operation_id="education_create")
-def create_education(participant: WritableParticipant, ctx: Access, body: EducationCreate, session: SessionDep,
-                     idempotency_key: IdempotencyKeyHeader = None) -> Response:
+def create_education(
+    participant: WritableParticipant,
+    ctx: Access,
+    body: EducationCreate,
+    session: SessionDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
     """Record a course or qualification (ISCED level, EQF estimate, recognition status in Italy)."""
-    return create_once(session, ctx=ctx, key=idempotency_key, participant_id=participant.id, body=body,
-                       model=Education, create=lambda: service.add_education(session, ctx, participant, body),
-                       location=lambda out: f"{BASE.format(participant.id)}/education/{out.id}", etag=etag_for(1))
+    return create_once(
+        session,
+        ctx=ctx,
+        key=idempotency_key,
+        participant_id=participant.id,
+        body=body,
+        model=Education,
+        create=lambda: service.add_education(session, ctx, participant, body),
+        location=lambda out: f"{BASE.format(participant.id)}/education/{out.id}",
+        etag=etag_for(1),
+    )
 
 
 @router.get("/education", response_model=list[EducationOut], operation_id="education_list")
@@ -73,8 +91,15 @@ def list_education(participant: ReferralVisibleParticipant, ctx: Access, session
 
 
 @router.patch("/education/{item_id}", response_model=EducationOut, operation_id="education_update")
-def update_education(participant: WritableParticipant, ctx: Access, item_id: uuid.UUID, body: EducationUpdate,
-                     session: SessionDep, response: Response, if_match: IfMatch = None):
+def update_education(
+    participant: WritableParticipant,
+    ctx: Access,
+    item_id: uuid.UUID,
+    body: EducationUpdate,
+    session: SessionDep,
+    response: Response,
+    if_match: IfMatch = None,
+):
     """Correct an education record, e.g. its recognition status (If-Match required)."""
     row = service.education_by_id(session, participant, item_id)
     require_if_match(if_match, row.version)
@@ -84,8 +109,9 @@ def update_education(participant: WritableParticipant, ctx: Access, item_id: uui
 
 
 @router.delete("/education/{item_id}", status_code=204, operation_id="education_delete")
-def delete_education(participant: WritableParticipant, ctx: Access, item_id: uuid.UUID, session: SessionDep,
-                     if_match: IfMatch = None) -> Response:
+def delete_education(
+    participant: WritableParticipant, ctx: Access, item_id: uuid.UUID, session: SessionDep, if_match: IfMatch = None
+) -> Response:
     """Remove an education record entered by mistake (If-Match required)."""
     row = service.education_by_id(session, participant, item_id)
     require_if_match(if_match, row.version)
@@ -95,15 +121,29 @@ def delete_education(participant: WritableParticipant, ctx: Access, item_id: uui
 
 # --- work experience ----------------------------------------------------------------------
 
-@router.post("/work-experience", response_model=WorkExperienceOut, status_code=201,
-             operation_id="work_experience_create")
-def create_work(participant: WritableParticipant, ctx: Access, body: WorkExperienceCreate, session: SessionDep,
-                idempotency_key: IdempotencyKeyHeader = None) -> Response:
+
+@router.post(
+    "/work-experience", response_model=WorkExperienceOut, status_code=201, operation_id="work_experience_create"
+)
+def create_work(
+    participant: WritableParticipant,
+    ctx: Access,
+    body: WorkExperienceCreate,
+    session: SessionDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
     """Record a job (ESCO occupation or free title), formal or informal, in Italy or abroad."""
-    return create_once(session, ctx=ctx, key=idempotency_key, participant_id=participant.id, body=body,
-                       model=WorkExperience, create=lambda: service.add_work(session, ctx, participant, body),
-                       location=lambda out: f"{BASE.format(participant.id)}/work-experience/{out.id}",
-                       etag=etag_for(1))
+    return create_once(
+        session,
+        ctx=ctx,
+        key=idempotency_key,
+        participant_id=participant.id,
+        body=body,
+        model=WorkExperience,
+        create=lambda: service.add_work(session, ctx, participant, body),
+        location=lambda out: f"{BASE.format(participant.id)}/work-experience/{out.id}",
+        etag=etag_for(1),
+    )
 
 
 @router.get("/work-experience", response_model=list[WorkExperienceOut], operation_id="work_experience_list")
@@ -113,8 +153,15 @@ def list_work(participant: ReferralVisibleParticipant, ctx: Access, session: Ses
 
 
 @router.patch("/work-experience/{item_id}", response_model=WorkExperienceOut, operation_id="work_experience_update")
-def update_work(participant: WritableParticipant, ctx: Access, item_id: uuid.UUID, body: WorkExperienceUpdate,
-                session: SessionDep, response: Response, if_match: IfMatch = None):
+def update_work(
+    participant: WritableParticipant,
+    ctx: Access,
+    item_id: uuid.UUID,
+    body: WorkExperienceUpdate,
+    session: SessionDep,
+    response: Response,
+    if_match: IfMatch = None,
+):
     """Correct a work experience record (If-Match required)."""
     row = service.work_by_id(session, participant, item_id)
     require_if_match(if_match, row.version)
@@ -124,8 +171,9 @@ def update_work(participant: WritableParticipant, ctx: Access, item_id: uuid.UUI
 
 
 @router.delete("/work-experience/{item_id}", status_code=204, operation_id="work_experience_delete")
-def delete_work(participant: WritableParticipant, ctx: Access, item_id: uuid.UUID, session: SessionDep,
-                if_match: IfMatch = None) -> Response:
+def delete_work(
+    participant: WritableParticipant, ctx: Access, item_id: uuid.UUID, session: SessionDep, if_match: IfMatch = None
+) -> Response:
     """Remove a work experience record entered by mistake (If-Match required)."""
     row = service.work_by_id(session, participant, item_id)
     require_if_match(if_match, row.version)
@@ -135,13 +183,26 @@ def delete_work(participant: WritableParticipant, ctx: Access, item_id: uuid.UUI
 
 # --- skills -------------------------------------------------------------------------------
 
+
 @router.post("/skills", response_model=SkillClaimOut, status_code=201, operation_id="skills_create")
-def create_skill(participant: WritableParticipant, ctx: Access, body: SkillClaimCreate, session: SessionDep,
-                 idempotency_key: IdempotencyKeyHeader = None) -> Response:
+def create_skill(
+    participant: WritableParticipant,
+    ctx: Access,
+    body: SkillClaimCreate,
+    session: SessionDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
     """Record an ESCO skill with how it is known (self-declared, observed, tested, certified)."""
-    return create_once(session, ctx=ctx, key=idempotency_key, participant_id=participant.id, body=body,
-                       model=SkillClaim, create=lambda: service.add_skill(session, ctx, participant, body),
-                       location=lambda out: f"{BASE.format(participant.id)}/skills#{out.id}")
+    return create_once(
+        session,
+        ctx=ctx,
+        key=idempotency_key,
+        participant_id=participant.id,
+        body=body,
+        model=SkillClaim,
+        create=lambda: service.add_skill(session, ctx, participant, body),
+        location=lambda out: f"{BASE.format(participant.id)}/skills#{out.id}",
+    )
 
 
 @router.get("/skills", response_model=list[SkillClaimOut], operation_id="skills_list")
@@ -151,18 +212,27 @@ def list_skills(participant: ReferralVisibleParticipant, ctx: Access, session: S
 
 
 @router.get("/skills-gap", response_model=SkillsGap, operation_id="skills_gap")
-def skills_gap(participant: ReferralVisibleParticipant, ctx: Access, session: SessionDep,
-               occupation: Annotated[str, Query(max_length=200, description="ESCO occupation URI")]):
+def skills_gap(
+    participant: ReferralVisibleParticipant,
+    ctx: Access,
+    session: SessionDep,
+    occupation: Annotated[str, Query(max_length=200, description="ESCO occupation URI")],
+):
     """The target occupation's essential ESCO skills the participant has on record, and those missing."""
     return service.skills_gap(session, reading(ctx, participant), participant, occupation)
 
 
 # --- single sheets: one record each, replaced as a whole -------------------------------------
 
+
 def _sheet_routes(kind: str, path: str, schema: type[BaseModel], out: type[BaseModel], what: str) -> None:
     def view(participant, row) -> BaseModel:
-        return out(participant_id=participant.id, data=schema.model_validate(row.data) if row else schema(),
-                   updated_by=row.updated_by if row else None, updated_at=row.updated_at if row else None)
+        return out(
+            participant_id=participant.id,
+            data=schema.model_validate(row.data) if row else schema(),
+            updated_by=row.updated_by if row else None,
+            updated_at=row.updated_at if row else None,
+        )
 
     @router.get(path, response_model=out, operation_id=f"{kind}_get", description=f"The participant's {what}.")
     def get_sheet(participant: VisibleParticipant, ctx: Access, session: SessionDep, response: Response):
@@ -170,10 +240,20 @@ def _sheet_routes(kind: str, path: str, schema: type[BaseModel], out: type[BaseM
         set_etag(response, row.version if row else 0)
         return view(participant, row)
 
-    @router.put(path, response_model=out, operation_id=f"{kind}_put",
-                description=f"Replace the participant's {what} (If-Match required once it exists).")
-    def put_sheet(participant: WritableParticipant, ctx: Access, body: schema, session: SessionDep,  # type: ignore[valid-type]
-                  response: Response, if_match: IfMatchOnceItExists = None):
+    @router.put(
+        path,
+        response_model=out,
+        operation_id=f"{kind}_put",
+        description=f"Replace the participant's {what} (If-Match required once it exists).",
+    )
+    def put_sheet(
+        participant: WritableParticipant,
+        ctx: Access,
+        body: schema,
+        session: SessionDep,  # type: ignore[valid-type]
+        response: Response,
+        if_match: IfMatchOnceItExists = None,
+    ):
         row = service.get_sheet(session, participant, kind)
         if row is not None or if_match:
             require_if_match(if_match, row.version if row else 0)

@@ -13,8 +13,14 @@ from competenze.common.codes import CountryCode
 from competenze.common.fields import STRICT_INPUT, Day, Label, Note, PastDate, bounded
 from competenze.common.time import today
 
-EscoOccupationUri = Annotated[str, Field(max_length=200, pattern=r"^http://data\.europa\.eu/esco/occupation/[A-Za-z0-9-]+$",
-                                         examples=["http://data.europa.eu/esco/occupation/..."])]
+EscoOccupationUri = Annotated[
+    str,
+    Field(
+        max_length=200,
+        pattern=r"^http://data\.europa\.eu/esco/occupation/[A-Za-z0-9-]+$",
+        examples=["http://data.europa.eu/esco/occupation/..."],
+    ),
+]
 EscoSkillUri = Annotated[str, Field(max_length=200, pattern=r"^http://data\.europa\.eu/esco/skill/[A-Za-z0-9-]+$")]
 Year = Annotated[StrictInt, Field(ge=1940, le=2100)]
 
@@ -42,8 +48,27 @@ class Arrangement(StrEnum):
 class NaceSection(StrEnum):
     """NACE Rev. 2 sections (the EU statistical classification of economic activities)."""
 
-    A = "A"; B = "B"; C = "C"; D = "D"; E = "E"; F = "F"; G = "G"; H = "H"; I = "I"; J = "J"  # noqa: E702
-    K = "K"; L = "L"; M = "M"; N = "N"; O = "O"; P = "P"; Q = "Q"; R = "R"; S = "S"; T = "T"; U = "U"  # noqa: E702
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+    E = "E"
+    F = "F"
+    G = "G"
+    H = "H"
+    I = "I"
+    J = "J"  # noqa: E702
+    K = "K"
+    L = "L"
+    M = "M"
+    N = "N"
+    O = "O"
+    P = "P"
+    Q = "Q"
+    R = "R"
+    S = "S"
+    T = "T"
+    U = "U"  # noqa: E702
 
 
 def _years_in_order(start: int | None, end: int | None) -> None:
@@ -102,7 +127,9 @@ class EducationOut(RecordOut, _EducationFields):
 
 class WorkExperienceCreate(BaseModel):
     model_config = STRICT_INPUT
-    occupation_uri: EscoOccupationUri | None = Field(default=None, description="ESCO occupation (find with /api/v1/esco/search)")
+    occupation_uri: EscoOccupationUri | None = Field(
+        default=None, description="ESCO occupation (find with /api/v1/esco/search)"
+    )
     title: Label | None = Field(default=None, description="Free job title, when no ESCO occupation fits")
     employer: Label | None = None
     country: CountryCode
@@ -170,6 +197,7 @@ class SkillClaimOut(ProvenanceOut):
 
 # --- single sheets ----------------------------------------------------------------------
 
+
 class Ability(StrEnum):
     yes = "yes"
     partly = "partly"
@@ -197,7 +225,9 @@ class LiteracySheet(BaseModel):
     own_script_writing_self: Ability | None = None
     numeracy_self: Numeracy | None = None
     numeracy_observed: Numeracy | None = None
-    laslliam_level: StrictInt | None = Field(default=None, ge=1, le=4, description="LASLLIAM reference level 1-4, observed")
+    laslliam_level: StrictInt | None = Field(
+        default=None, ge=1, le=4, description="LASLLIAM reference level 1-4, observed"
+    )
     years_of_schooling: StrictInt | None = Field(default=None, ge=0, le=30)
     notes: Note | None = None
 
@@ -205,8 +235,22 @@ class LiteracySheet(BaseModel):
 class LicenceCategory(StrEnum):
     """Driving licence categories of Directive 2006/126/EC, plus the professional CQC."""
 
-    AM = "AM"; A1 = "A1"; A2 = "A2"; A = "A"; B1 = "B1"; B = "B"; BE = "BE"; C1 = "C1"  # noqa: E702
-    C1E = "C1E"; C = "C"; CE = "CE"; D1 = "D1"; D1E = "D1E"; D = "D"; DE = "DE"; CQC = "CQC"  # noqa: E702
+    AM = "AM"
+    A1 = "A1"
+    A2 = "A2"
+    A = "A"
+    B1 = "B1"
+    B = "B"
+    BE = "BE"
+    C1 = "C1"  # noqa: E702
+    C1E = "C1E"
+    C = "C"
+    CE = "CE"
+    D1 = "D1"
+    D1E = "D1E"
+    D = "D"
+    DE = "DE"
+    CQC = "CQC"  # noqa: E702
 
 
 class LicenceStatus(StrEnum):

@@ -36,8 +36,11 @@ from competenze.errors import InvalidInput, field_error
 from competenze.frameworks.esco import service as esco
 from competenze.participants.models import Participant
 
-SHEETS: dict[str, type[BaseModel]] = {"literacy": LiteracySheet, "driving_licences": DrivingLicencesSheet,
-                                      "expectations": ExpectationsSheet}
+SHEETS: dict[str, type[BaseModel]] = {
+    "literacy": LiteracySheet,
+    "driving_licences": DrivingLicencesSheet,
+    "expectations": ExpectationsSheet,
+}
 LABEL_LANGS = ("it", "en")
 
 
@@ -53,21 +56,31 @@ def _revalidate(schema: type[BaseModel], row: Any, changes: dict) -> None:
 
 # --- education ----------------------------------------------------------------------------
 
-def add_education(session: Session, ctx: AccessContext, participant: Participant,
-                  data: EducationCreate, *, source_step_id: uuid.UUID | None = None) -> EducationOut:
-    row = Education(**records.stamp(ctx, participant), **data.model_dump(), updated_at=utcnow(),
-                    source_step_id=source_step_id)
+
+def add_education(
+    session: Session,
+    ctx: AccessContext,
+    participant: Participant,
+    data: EducationCreate,
+    *,
+    source_step_id: uuid.UUID | None = None,
+) -> EducationOut:
+    row = Education(
+        **records.stamp(ctx, participant), **data.model_dump(), updated_at=utcnow(), source_step_id=source_step_id
+    )
     return EducationOut.model_validate(records.add(session, ctx, participant, row))
 
 
 def list_education(session: Session, ctx: AccessContext, participant: Participant) -> list[EducationOut]:
-    rows = records.history(session, ctx, participant, Education, col(Education.isced_level).desc(),
-                           col(Education.end_year).desc())
+    rows = records.history(
+        session, ctx, participant, Education, col(Education.isced_level).desc(), col(Education.end_year).desc()
+    )
     return [EducationOut.model_validate(r) for r in rows]
 
 
-def update_education(session: Session, ctx: AccessContext, participant: Participant, row: Education,
-                     data: EducationUpdate) -> EducationOut:
+def update_education(
+    session: Session, ctx: AccessContext, participant: Participant, row: Education, data: EducationUpdate
+) -> EducationOut:
     changes = data.model_dump(exclude_unset=True)
     for name in ("isced_level", "title", "country", "documents", "recognition_status", "completed"):
         if name in changes and changes[name] is None:
@@ -82,14 +95,17 @@ def update_education(session: Session, ctx: AccessContext, participant: Particip
 
 # --- work experience ----------------------------------------------------------------------
 
+
 def _work_out(session: Session, row: WorkExperience) -> WorkExperienceOut:
     labels = esco.preferred_labels(session, [row.occupation_uri], LABEL_LANGS) if row.occupation_uri else {}
     return WorkExperienceOut.model_validate(row).model_copy(
-        update={"occupation_label": labels.get(row.occupation_uri, {})})
+        update={"occupation_label": labels.get(row.occupation_uri, {})}
+    )
 
 
-def add_work(session: Session, ctx: AccessContext, participant: Participant,
-             data: WorkExperienceCreate) -> WorkExperienceOut:
+def add_work(
+    session: Session, ctx: AccessContext, participant: Participant, data: WorkExperienceCreate
+) -> WorkExperienceOut:
     if data.occupation_uri:
         esco.require_concept(session, data.occupation_uri, "occupation", "occupation_uri")
     row = WorkExperience(**records.stamp(ctx, participant), **data.model_dump(), updated_at=utcnow())
@@ -101,8 +117,9 @@ def list_work(session: Session, ctx: AccessContext, participant: Participant) ->
     return [_work_out(session, r) for r in rows]
 
 
-def update_work(session: Session, ctx: AccessContext, participant: Participant, row: WorkExperience,
-                data: WorkExperienceUpdate) -> WorkExperienceOut:
+def update_work(
+    session: Session, ctx: AccessContext, participant: Participant, row: WorkExperience, data: WorkExperienceUpdate
+) -> WorkExperienceOut:
     changes = data.model_dump(exclude_unset=True)
     for name in ("country", "started_on", "arrangement"):
         if name in changes and changes[name] is None:
@@ -119,14 +136,25 @@ def update_work(session: Session, ctx: AccessContext, participant: Participant, 
 
 # --- skills -------------------------------------------------------------------------------
 
+
 def _skill_outs(session: Session, rows: list[SkillClaim]) -> list[SkillClaimOut]:
     labels = esco.preferred_labels(session, [r.skill_uri for r in rows], LABEL_LANGS)
-    return [SkillClaimOut.model_validate(r, from_attributes=True).model_copy(
-        update={"skill_label": labels.get(r.skill_uri, {})}) for r in rows]
+    return [
+        SkillClaimOut.model_validate(r, from_attributes=True).model_copy(
+            update={"skill_label": labels.get(r.skill_uri, {})}
+        )
+        for r in rows
+    ]
 
 
-def add_skill(session: Session, ctx: AccessContext, participant: Participant,
-              data: SkillClaimCreate, *, source_step_id: uuid.UUID | None = None) -> SkillClaimOut:
+def add_skill(
+    session: Session,
+    ctx: AccessContext,
+    participant: Participant,
+    data: SkillClaimCreate,
+    *,
+    source_step_id: uuid.UUID | None = None,
+) -> SkillClaimOut:
     esco.require_concept(session, data.skill_uri, "skill", "skill_uri")
     records.check_supersedes(session, participant, SkillClaim, data.supersedes_id, skill_uri=data.skill_uri)
     data = records.with_assessor(session, ctx, data)
@@ -135,26 +163,32 @@ def add_skill(session: Session, ctx: AccessContext, participant: Participant,
 
 
 def list_skills(session: Session, ctx: AccessContext, participant: Participant) -> list[SkillClaimOut]:
-    rows = records.history(session, ctx, participant, SkillClaim, col(SkillClaim.assessed_on).desc(),
-                           col(SkillClaim.recorded_at).desc())
+    rows = records.history(
+        session, ctx, participant, SkillClaim, col(SkillClaim.assessed_on).desc(), col(SkillClaim.recorded_at).desc()
+    )
     return _skill_outs(session, rows)
 
 
 def skills_gap(session: Session, ctx: AccessContext, participant: Participant, occupation_uri: str) -> SkillsGap:
     esco.require_concept(session, occupation_uri, "occupation", "query.occupation")
     essential = esco.essential_skills(session, occupation_uri)
-    claims = live(records.history(session, ctx, participant, SkillClaim, col(SkillClaim.recorded_at),
-                                  action="skills_gap"))
+    claims = live(
+        records.history(session, ctx, participant, SkillClaim, col(SkillClaim.recorded_at), action="skills_gap")
+    )
     result = gap.skills_gap(essential, [(c.skill_uri, Method(c.method)) for c in claims])
     labels = esco.preferred_labels(session, [occupation_uri, *essential], LABEL_LANGS)
     return SkillsGap(
-        occupation_uri=occupation_uri, occupation_label=labels.get(occupation_uri, {}),
+        occupation_uri=occupation_uri,
+        occupation_label=labels.get(occupation_uri, {}),
         essential_total=len(essential),
         matched=[GapSkill(uri=u, label=labels.get(u, {}), method=m) for u, m in result.matched.items()],
-        missing=[GapSkill(uri=u, label=labels.get(u, {})) for u in result.missing], coverage=result.coverage)
+        missing=[GapSkill(uri=u, label=labels.get(u, {})) for u in result.missing],
+        coverage=result.coverage,
+    )
 
 
 # --- single sheets ------------------------------------------------------------------------
+
 
 def get_sheet(session: Session, participant: Participant, kind: str) -> ParticipantSheet | None:
     return session.get(ParticipantSheet, (participant.id, kind))
@@ -164,21 +198,33 @@ def read_sheet(session: Session, ctx: AccessContext, participant: Participant, k
     from competenze.audit import service as audit
 
     row = get_sheet(session, participant, kind)
-    audit.record(session, ctx, f"{kind}.read", object_type=ParticipantSheet.__tablename__,
-                 participant_ids=[participant.id])
+    audit.record(
+        session, ctx, f"{kind}.read", object_type=ParticipantSheet.__tablename__, participant_ids=[participant.id]
+    )
     return row
 
 
-def put_sheet(session: Session, ctx: AccessContext, participant: Participant, kind: str,
-              data: BaseModel, row: ParticipantSheet | None) -> ParticipantSheet:
+def put_sheet(
+    session: Session,
+    ctx: AccessContext,
+    participant: Participant,
+    kind: str,
+    data: BaseModel,
+    row: ParticipantSheet | None,
+) -> ParticipantSheet:
     if isinstance(data, ExpectationsSheet):
         for index, uri in enumerate(data.desired_occupations):
             esco.require_concept(session, uri, "occupation", f"desired_occupations[{index}]")
     content = data.model_dump(mode="json")
     if row is None:
-        row = ParticipantSheet(participant_id=participant.id, kind=kind, data=content,
-                               organisation_id=ctx.organisation_id, updated_by=uuid.UUID(ctx.actor_id),
-                               updated_at=utcnow())
+        row = ParticipantSheet(
+            participant_id=participant.id,
+            kind=kind,
+            data=content,
+            organisation_id=ctx.organisation_id,
+            updated_by=uuid.UUID(ctx.actor_id),
+            updated_at=utcnow(),
+        )
     else:
         row.data, row.updated_by, row.updated_at = content, uuid.UUID(ctx.actor_id), utcnow()
         row.organisation_id = ctx.organisation_id
@@ -192,5 +238,3 @@ def education_by_id(session: Session, participant: Participant, item_id: uuid.UU
 
 def work_by_id(session: Session, participant: Participant, item_id: uuid.UUID) -> WorkExperience:
     return records.get_item(session, participant, WorkExperience, item_id)
-
-

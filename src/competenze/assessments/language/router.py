@@ -22,22 +22,43 @@ from competenze.participants.dependencies import (
 from competenze.participants.idempotency import create_once
 from competenze.participants.visibility import reading
 
-router = APIRouter(route_class=ApiRoute, prefix="/api/v1/participants/{participant_id}", tags=["languages"],
-                   responses=problem_responses(400, 401, 403, 404, 405, 409, 413, 422, 503))
+router = APIRouter(
+    route_class=ApiRoute,
+    prefix="/api/v1/participants/{participant_id}",
+    tags=["languages"],
+    responses=problem_responses(400, 401, 403, 404, 405, 409, 413, 422, 503),
+)
 
 
-@router.post("/language-assessments", response_model=LanguageAssessmentOut, status_code=201,
-             operation_id="language_assessments_create")
-def create_language_assessment(participant: WritableParticipant, ctx: Access, body: LanguageAssessmentCreate,
-                               session: SessionDep, idempotency_key: IdempotencyKeyHeader = None) -> Response:
+@router.post(
+    "/language-assessments",
+    response_model=LanguageAssessmentOut,
+    status_code=201,
+    operation_id="language_assessments_create",
+)
+def create_language_assessment(
+    participant: WritableParticipant,
+    ctx: Access,
+    body: LanguageAssessmentCreate,
+    session: SessionDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
     """Record a language assessment (CEFR level per skill, or a mother tongue); immutable."""
-    return create_once(session, ctx=ctx, key=idempotency_key, participant_id=participant.id, body=body,
-                       model=LanguageAssessment, create=lambda: service.create(session, ctx, participant, body),
-                       location=lambda out: f"/api/v1/participants/{participant.id}/language-assessments#{out.id}")
+    return create_once(
+        session,
+        ctx=ctx,
+        key=idempotency_key,
+        participant_id=participant.id,
+        body=body,
+        model=LanguageAssessment,
+        create=lambda: service.create(session, ctx, participant, body),
+        location=lambda out: f"/api/v1/participants/{participant.id}/language-assessments#{out.id}",
+    )
 
 
-@router.get("/language-assessments", response_model=list[LanguageAssessmentOut],
-            operation_id="language_assessments_list")
+@router.get(
+    "/language-assessments", response_model=list[LanguageAssessmentOut], operation_id="language_assessments_list"
+)
 def list_language_assessments(participant: VisibleParticipant, ctx: Access, session: SessionDep):
     """Every language assessment of the participant, corrections included, newest first."""
     return service.history(session, ctx, participant)

@@ -58,8 +58,11 @@ def standings(records: list[LanguageRecord]) -> dict[str, LanguageStanding]:
     for language, items in sorted(by_language.items()):
         skills, latest = {}, {}
         for skill in cefr().skills:
-            observed = [Observation(r.id, r.levels[skill], r.method, r.assessed_on, r.recorded_at)
-                        for r in items if skill in r.levels]
+            observed = [
+                Observation(r.id, r.levels[skill], r.method, r.assessed_on, r.recorded_at)
+                for r in items
+                if skill in r.levels
+            ]
             chosen = current(observed)
             if chosen is None:
                 continue
@@ -88,21 +91,34 @@ def italian_milestones(records: list[LanguageRecord]) -> list[MilestoneStatus]:
     result = []
     for milestone in milestones():
         needed = scale.rank(milestone.level)
-        certificates = [r for r in italian if r.certificate_level is not None
-                        and scale.rank(r.certificate_level) >= needed
-                        and (milestone.code != "citizenship" or r.certificate_type in recognised)]
+        certificates = [
+            r
+            for r in italian
+            if r.certificate_level is not None
+            and scale.rank(r.certificate_level) >= needed
+            and (milestone.code != "citizenship" or r.certificate_type in recognised)
+        ]
         if certificates:
             best = max(certificates, key=lambda r: (scale.rank(r.certificate_level), r.assessed_on))
             result.append(MilestoneStatus(milestone.code, milestone.level, "formally_evidenced", [best.id], {}))
             continue
-        gap = {skill: (standing.skills[skill].value if skill in standing.skills else None)
-               for skill in scale.europass_skills
-               if skill not in standing.skills or scale.rank(standing.skills[skill].value) < needed}
+        gap = {
+            skill: (standing.skills[skill].value if skill in standing.skills else None)
+            for skill in scale.europass_skills
+            if skill not in standing.skills or scale.rank(standing.skills[skill].value) < needed
+        }
         if standing.mother_tongue:
             gap = {}
-        evidence = sorted({str(standing.skills[s].assessment_id) for s in scale.europass_skills
-                           if s in standing.skills})
-        result.append(MilestoneStatus(milestone.code, milestone.level,
-                                      "reached" if not gap else "not_reached",
-                                      evidence if not gap else [], gap))
+        evidence = sorted(
+            {str(standing.skills[s].assessment_id) for s in scale.europass_skills if s in standing.skills}
+        )
+        result.append(
+            MilestoneStatus(
+                milestone.code,
+                milestone.level,
+                "reached" if not gap else "not_reached",
+                evidence if not gap else [],
+                gap,
+            )
+        )
     return result

@@ -18,15 +18,24 @@ from competenze.frameworks.catalogue import (
     italian_certificates,
 )
 
-Levels = Annotated[dict[CefrSkill, CefrLevel], Field(max_length=7, description=(
-    "CEFR level per skill: listening, reading, spoken_interaction, spoken_production, writing "
-    "(the Europass grid), mediation, online_interaction"))]
+Levels = Annotated[
+    dict[CefrSkill, CefrLevel],
+    Field(
+        max_length=7,
+        description=(
+            "CEFR level per skill: listening, reading, spoken_interaction, spoken_production, writing "
+            "(the Europass grid), mediation, online_interaction"
+        ),
+    ),
+]
 
 
 class CertificateIn(BaseModel):
     model_config = STRICT_INPUT
     type: CertificateType = Field(description="CILS, CELI, PLIDA, CERT.IT (Italian L2, CLIQ) or other")
-    exam: Label | None = Field(default=None, description="e.g. 'CILS UNO - B1'; see GET /api/v1/frameworks/language-certificates")
+    exam: Label | None = Field(
+        default=None, description="e.g. 'CILS UNO - B1'; see GET /api/v1/frameworks/language-certificates"
+    )
     level: CefrLevel
     date: PastDate
     issuer: Label | None = Field(default=None, description="Examining centre or school, if not the certificate's body")
@@ -42,12 +51,16 @@ class LanguageAssessmentCreate(ProvenanceIn):
     @model_validator(mode="after")
     def _consistent(self):
         if self.method == Method.self_assessment:
-            raise ValueError("method: self_assessment is the digital questionnaire; for a language "
-                             "use self_declared, counsellor_observation, placement_test or certificate")
+            raise ValueError(
+                "method: self_assessment is the digital questionnaire; for a language "
+                "use self_declared, counsellor_observation, placement_test or certificate"
+            )
         if self.mother_tongue:
             if self.levels or self.certificate:
-                raise ValueError("levels: a mother tongue is not graded on the CEFR; send no levels "
-                                 "(record reading and writing under literacy)")
+                raise ValueError(
+                    "levels: a mother tongue is not graded on the CEFR; send no levels "
+                    "(record reading and writing under literacy)"
+                )
             return self
         if (self.method == Method.certificate) != (self.certificate is not None):
             raise ValueError("certificate: send a certificate exactly when method is 'certificate'")
@@ -57,14 +70,17 @@ class LanguageAssessmentCreate(ProvenanceIn):
                 raise ValueError(f"certificate.type: {cert.code} certifies Italian; use 'other' for {self.language}")
             exams = dict(cert.exams)
             if self.certificate.exam is None:
-                raise ValueError(f"certificate.exam: name the exam ({'one of: ' + ', '.join(exams) if exams else 'e.g. DELF B1'}); "
-                                 "a certificate is weighed by what it examined")
+                raise ValueError(
+                    f"certificate.exam: name the exam ({'one of: ' + ', '.join(exams) if exams else 'e.g. DELF B1'}); "
+                    "a certificate is weighed by what it examined"
+                )
             if exams:
                 if self.certificate.exam not in exams:
                     raise ValueError(f"certificate.exam: not a {cert.code} exam; one of: {', '.join(exams)}")
                 if exams[self.certificate.exam] != self.certificate.level:
-                    raise ValueError(f"certificate.level: {self.certificate.exam} certifies "
-                                     f"{exams[self.certificate.exam]}")
+                    raise ValueError(
+                        f"certificate.level: {self.certificate.exam} certifies {exams[self.certificate.exam]}"
+                    )
             if not self.levels:
                 # A certificate attests the level in every skill of the grid it examined.
                 self.levels = {CefrSkill(s): self.certificate.level for s in cefr().europass_skills}
@@ -101,7 +117,8 @@ class LanguageStandingOut(BaseModel):
     mother_tongue: bool
     skills: dict[str, SkillLevel] = Field(description="Per skill, the level the strongest evidence gives")
     latest: dict[str, SkillLevel] = Field(
-        default_factory=dict, description="Per skill, the latest level assessed, where it differs from `skills`")
+        default_factory=dict, description="Per skill, the latest level assessed, where it differs from `skills`"
+    )
 
 
 class MilestoneOut(BaseModel):
@@ -110,7 +127,9 @@ class MilestoneOut(BaseModel):
     required_level: str
     status: str = Field(description="formally_evidenced (a certificate), reached (levels, no document), not_reached")
     evidence: list[uuid.UUID]
-    gap: dict[str, str | None] = Field(description="Grid skills below the level, with the current level (null: not assessed)")
+    gap: dict[str, str | None] = Field(
+        description="Grid skills below the level, with the current level (null: not assessed)"
+    )
 
 
 class LanguageProfile(BaseModel):

@@ -90,8 +90,12 @@ def _upsert(session: Session, model, rows: list[dict], keys: list[str]) -> None:
     dialect = session.get_bind().dialect.name
     stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
     updates = {c: stmt.excluded[c] for c in rows[0] if c not in keys}
-    session.execute(stmt.on_conflict_do_update(index_elements=keys, set_=updates) if updates
-                    else stmt.on_conflict_do_nothing(index_elements=keys), rows)
+    session.execute(
+        stmt.on_conflict_do_update(index_elements=keys, set_=updates)
+        if updates
+        else stmt.on_conflict_do_nothing(index_elements=keys),
+        rows,
+    )
 
 
 def _split(cell: str | None) -> list[str]:
@@ -101,14 +105,24 @@ def _split(cell: str | None) -> list[str]:
 
 def _concept_row(kind: str, row: dict) -> dict:
     if kind == "occupation":
-        return {"uri": row["conceptUri"].strip(), "kind": kind,
-                "isco_group": (row.get("iscoGroup") or "").strip()[:4] or None,
-                "code": (row.get("code") or "").strip()[:40] or None, "skill_type": None,
-                "reuse_level": None, "status": (row.get("status") or "").strip()[:20] or None}
-    return {"uri": row["conceptUri"].strip(), "kind": kind, "isco_group": None, "code": None,
-            "skill_type": (row.get("skillType") or "").strip()[:30] or None,
-            "reuse_level": (row.get("reuseLevel") or "").strip()[:30] or None,
-            "status": (row.get("status") or "").strip()[:20] or None}
+        return {
+            "uri": row["conceptUri"].strip(),
+            "kind": kind,
+            "isco_group": (row.get("iscoGroup") or "").strip()[:4] or None,
+            "code": (row.get("code") or "").strip()[:40] or None,
+            "skill_type": None,
+            "reuse_level": None,
+            "status": (row.get("status") or "").strip()[:20] or None,
+        }
+    return {
+        "uri": row["conceptUri"].strip(),
+        "kind": kind,
+        "isco_group": None,
+        "code": None,
+        "skill_type": (row.get("skillType") or "").strip()[:30] or None,
+        "reuse_level": (row.get("reuseLevel") or "").strip()[:30] or None,
+        "status": (row.get("status") or "").strip()[:20] or None,
+    }
 
 
 def _import_concepts(session: Session, path: Path, kind: str, lang: str, report: ImportReport) -> None:
@@ -131,16 +145,36 @@ def _import_concepts(session: Session, path: Path, kind: str, lang: str, report:
         labels = []
         for row, uri in zip(valid, uris, strict=True):
             description = (row.get("description") or row.get("definition") or "").strip()[:4000] or None
-            labels.append({"concept_uri": uri, "lang": lang, "kind": "preferred",
-                           "label": row["preferredLabel"].strip()[:500], "description": description})
+            labels.append(
+                {
+                    "concept_uri": uri,
+                    "lang": lang,
+                    "kind": "preferred",
+                    "label": row["preferredLabel"].strip()[:500],
+                    "description": description,
+                }
+            )
             for kind_of_label, column in (("alt", "altLabels"), ("hidden", "hiddenLabels")):
-                labels += [{"concept_uri": uri, "lang": lang, "kind": kind_of_label, "label": text[:500],
-                            "description": None} for text in _split(row.get(column))]
-        ids = session.execute(insert(EscoLabel).returning(EscoLabel.id, sort_by_parameter_order=True),
-                              labels).scalars().all()
-        terms = [{"term": term, "label_id": label_id, "lang": lang, "concept_kind": kind,
-                  "rank": label_rank(label["kind"], label["label"])}
-                 for label_id, label in zip(ids, labels, strict=True) for term in terms_of(label["label"])]
+                labels += [
+                    {"concept_uri": uri, "lang": lang, "kind": kind_of_label, "label": text[:500], "description": None}
+                    for text in _split(row.get(column))
+                ]
+        ids = (
+            session.execute(insert(EscoLabel).returning(EscoLabel.id, sort_by_parameter_order=True), labels)
+            .scalars()
+            .all()
+        )
+        terms = [
+            {
+                "term": term,
+                "label_id": label_id,
+                "lang": lang,
+                "concept_kind": kind,
+                "rank": label_rank(label["kind"], label["label"]),
+            }
+            for label_id, label in zip(ids, labels, strict=True)
+            for term in terms_of(label["label"])
+        ]
         if terms:
             session.execute(insert(EscoTerm), terms)
         report.labels += len(labels)
@@ -156,8 +190,7 @@ def _import_relations(session: Session, path: Path, report: ImportReport) -> Non
             if relation not in ("essential", "optional"):
                 report.skipped += 1
                 continue
-            rows[(occupation, skill)] = {"occupation_uri": occupation, "skill_uri": skill,
-                                         "relation_type": relation}
+            rows[(occupation, skill)] = {"occupation_uri": occupation, "skill_uri": skill, "relation_type": relation}
         uris = {uri for pair in rows for uri in pair}
         known = set(session.execute(select(EscoConcept.uri).where(col(EscoConcept.uri).in_(uris))).scalars())
         kept = [r for (o, s), r in rows.items() if o in known and s in known]
@@ -189,7 +222,8 @@ def import_directory(session: Session, directory: Path) -> ImportReport:
         session.execute(text(f"ANALYZE {table}"))
     # What the catalogue now holds (a language file repeats the concepts of another).
     for kind in ("occupation", "skill"):
-        total = session.execute(select(func.count()).select_from(EscoConcept)
-                                .where(col(EscoConcept.kind) == kind)).scalar_one()
+        total = session.execute(
+            select(func.count()).select_from(EscoConcept).where(col(EscoConcept.kind) == kind)
+        ).scalar_one()
         setattr(report, f"{kind}s", total)
     return report

@@ -27,8 +27,9 @@ class EscoLabel(SQLModel, table=True):
     __table_args__ = (Index("ix_esco_label_concept_uri_lang", "concept_uri", "lang"),)
 
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
-    concept_uri: str = Field(sa_column=Column(String(URI), ForeignKey("esco_concept.uri", ondelete="CASCADE"),
-                                              nullable=False))
+    concept_uri: str = Field(
+        sa_column=Column(String(URI), ForeignKey("esco_concept.uri", ondelete="CASCADE"), nullable=False)
+    )
     lang: str = Field(sa_column=Column(String(3), nullable=False))
     kind: str = Field(sa_column=Column(String(10), nullable=False))  # preferred | alt | hidden
     label: str = Field(sa_column=Column(String(500), nullable=False))
@@ -47,8 +48,9 @@ class EscoTerm(SQLModel, table=True):
     __table_args__ = (Index("ix_esco_term_term_rank", "term", "rank"),)
 
     term: str = Field(sa_column=Column(_TERM, primary_key=True))
-    label_id: int = Field(sa_column=Column(Integer, ForeignKey("esco_label.id", ondelete="CASCADE"),
-                                           primary_key=True, index=True))
+    label_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("esco_label.id", ondelete="CASCADE"), primary_key=True, index=True)
+    )
     lang: str = Field(sa_column=Column(String(3), nullable=False))
     concept_kind: str = Field(sa_column=Column(String(10), nullable=False))
     rank: int = Field(sa_column=Column(Integer, nullable=False))
@@ -57,8 +59,10 @@ class EscoTerm(SQLModel, table=True):
 class EscoRelation(SQLModel, table=True):
     __tablename__ = "esco_relation"
 
-    occupation_uri: str = Field(sa_column=Column(String(URI), ForeignKey("esco_concept.uri", ondelete="CASCADE"),
-                                                 primary_key=True))
-    skill_uri: str = Field(sa_column=Column(String(URI), ForeignKey("esco_concept.uri", ondelete="CASCADE"),
-                                            primary_key=True, index=True))
+    occupation_uri: str = Field(
+        sa_column=Column(String(URI), ForeignKey("esco_concept.uri", ondelete="CASCADE"), primary_key=True)
+    )
+    skill_uri: str = Field(
+        sa_column=Column(String(URI), ForeignKey("esco_concept.uri", ondelete="CASCADE"), primary_key=True, index=True)
+    )
     relation_type: str = Field(sa_column=Column(String(10), nullable=False))  # essential | optional

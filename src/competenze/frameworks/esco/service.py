@@ -60,8 +60,11 @@ def _candidates(session: Session, words: list[str], kind: str | None, lang: str 
         filters.append(col(EscoTerm.lang) == lang)
     for word in others:
         other = aliased(EscoTerm)
-        filters.append(exists().where(col(other.label_id) == col(EscoTerm.label_id),
-                                      col(other.term) >= word, col(other.term) < word + _TOP))
+        filters.append(
+            exists().where(
+                col(other.label_id) == col(EscoTerm.label_id), col(other.term) >= word, col(other.term) < word + _TOP
+            )
+        )
     found: dict[int, int] = {}
     for exact in (True, False):
         query = select(EscoTerm.label_id, EscoTerm.rank).where(_term_matches(lead, exact=exact), *filters)
@@ -71,14 +74,16 @@ def _candidates(session: Session, words: list[str], kind: str | None, lang: str 
     return found
 
 
-def preferred_labels(session: Session, uris: Iterable[str],
-                     langs: Iterable[str] | None = None) -> dict[str, dict[str, str]]:
+def preferred_labels(
+    session: Session, uris: Iterable[str], langs: Iterable[str] | None = None
+) -> dict[str, dict[str, str]]:
     """{uri: {lang: preferred label}} for the given concepts (all languages, or those asked)."""
     uris = list(dict.fromkeys(uris))
     if not uris:
         return {}
     query = select(EscoLabel.concept_uri, EscoLabel.lang, EscoLabel.label).where(
-        col(EscoLabel.concept_uri).in_(uris), col(EscoLabel.kind) == "preferred")
+        col(EscoLabel.concept_uri).in_(uris), col(EscoLabel.kind) == "preferred"
+    )
     if langs:
         query = query.where(col(EscoLabel.lang).in_(list(langs)))
     found: dict[str, dict[str, str]] = {uri: {} for uri in uris}
@@ -95,14 +100,22 @@ def search(session: Session, q: str, *, kind: str | None, lang: str | None, limi
         raise field_error("query.q", "type at least two letters of a word")
     matching = _candidates(session, words, kind, lang)
     # Rank on the index rows already read; fetch only the best few labels.
-    window = sorted(matching, key=lambda label_id: (matching[label_id], label_id))[:limit * 8]
+    window = sorted(matching, key=lambda label_id: (matching[label_id], label_id))[: limit * 8]
     if not window:
         return []
     rows = session.execute(
-        select(EscoLabel.id, EscoLabel.concept_uri, EscoLabel.label, EscoLabel.lang, EscoConcept.kind,
-               EscoConcept.isco_group, EscoConcept.code)
+        select(
+            EscoLabel.id,
+            EscoLabel.concept_uri,
+            EscoLabel.label,
+            EscoLabel.lang,
+            EscoConcept.kind,
+            EscoConcept.isco_group,
+            EscoConcept.code,
+        )
         .join(EscoConcept, col(EscoConcept.uri) == col(EscoLabel.concept_uri))
-        .where(col(EscoLabel.id).in_(window))).all()
+        .where(col(EscoLabel.id).in_(window))
+    ).all()
     position = {label_id: i for i, label_id in enumerate(window)}
     best: dict[str, tuple] = {}
     for row in sorted(rows, key=lambda r: position[r[0]]):
@@ -110,9 +123,18 @@ def search(session: Session, q: str, *, kind: str | None, lang: str | None, limi
         if len(best) == limit:
             break
     labels = preferred_labels(session, best, [lang] if lang else None)
-    return [Hit(uri=uri, kind=row[3], matched_label=row[1], matched_lang=row[2],
-                preferred=labels.get(uri, {}), isco_group=row[4], code=row[5])
-            for uri, row in best.items()]
+    return [
+        Hit(
+            uri=uri,
+            kind=row[3],
+            matched_label=row[1],
+            matched_lang=row[2],
+            preferred=labels.get(uri, {}),
+            isco_group=row[4],
+            code=row[5],
+        )
+        for uri, row in best.items()
+    ]
 
 
 @dataclass(frozen=True)
@@ -136,33 +158,45 @@ def concept(session: Session, uri: str) -> ConceptDetail:
     preferred: dict[str, str] = {}
     alternative: dict[str, list[str]] = {}
     description: dict[str, str] = {}
-    for label in session.scalars(select(EscoLabel).where(col(EscoLabel.concept_uri) == uri,
-                                                         col(EscoLabel.kind) != "hidden")):
+    for label in session.scalars(
+        select(EscoLabel).where(col(EscoLabel.concept_uri) == uri, col(EscoLabel.kind) != "hidden")
+    ):
         if label.kind == "preferred":
             preferred[label.lang] = label.label
             if label.description:
                 description[label.lang] = label.description
         else:
             alternative.setdefault(label.lang, []).append(label.label)
-    relations = session.scalars(select(EscoRelation).where(col(EscoRelation.occupation_uri) == uri)
-                                .order_by(col(EscoRelation.skill_uri))).all()
-    return ConceptDetail(uri=uri, kind=row.kind, isco_group=row.isco_group, code=row.code,
-                         skill_type=row.skill_type, preferred=preferred, alternative=alternative,
-                         description=description,
-                         essential_skills=[r.skill_uri for r in relations if r.relation_type == "essential"],
-                         optional_skills=[r.skill_uri for r in relations if r.relation_type == "optional"])
+    relations = session.scalars(
+        select(EscoRelation).where(col(EscoRelation.occupation_uri) == uri).order_by(col(EscoRelation.skill_uri))
+    ).all()
+    return ConceptDetail(
+        uri=uri,
+        kind=row.kind,
+        isco_group=row.isco_group,
+        code=row.code,
+        skill_type=row.skill_type,
+        preferred=preferred,
+        alternative=alternative,
+        description=description,
+        essential_skills=[r.skill_uri for r in relations if r.relation_type == "essential"],
+        optional_skills=[r.skill_uri for r in relations if r.relation_type == "optional"],
+    )
 
 
 def essential_skills(session: Session, occupation_uri: str) -> list[str]:
-    return list(session.scalars(select(EscoRelation.skill_uri).where(
-        col(EscoRelation.occupation_uri) == occupation_uri, col(EscoRelation.relation_type) == "essential")
-        .order_by(col(EscoRelation.skill_uri))).all())
+    return list(
+        session.scalars(
+            select(EscoRelation.skill_uri)
+            .where(col(EscoRelation.occupation_uri) == occupation_uri, col(EscoRelation.relation_type) == "essential")
+            .order_by(col(EscoRelation.skill_uri))
+        ).all()
+    )
 
 
 def require_concept(session: Session, uri: str, kind: str, field: str) -> EscoConcept:
     """The concept, or a 422 naming `field` (an unknown URI is bad input, not a missing page)."""
     row = session.get(EscoConcept, uri)
     if row is None or row.kind != kind:
-        raise field_error(field, f"not an ESCO {kind} URI in the catalogue; find one with "
-                                 "GET /api/v1/esco/search")
+        raise field_error(field, f"not an ESCO {kind} URI in the catalogue; find one with GET /api/v1/esco/search")
     return row
