@@ -36,7 +36,7 @@ def say(message: str) -> None:
 
 
 def check_python() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 (this runs on whatever python3 a machine has)
         sys.exit(f"dev.py: Python 3.11 or newer is needed (this is {sys.version.split()[0]})")
 
 

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 BODY = b'{"status":"ok","anchor":"bare"}'
 
 
-async def bare(scope, receive, send):
+async def bare(scope, _receive, send):
     if scope["type"] != "http":
         return
     await send(

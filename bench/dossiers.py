@@ -444,9 +444,9 @@ def main() -> None:
     )
     for name, measured in rounds.items():
         rps = statistics.median(r["rps"] for r in measured)
-        share = statistics.median(100 * r["rps"] / anchor for r, anchor in zip(measured, anchors))
+        share = statistics.median(100 * r["rps"] / anchor for r, anchor in zip(measured, anchors, strict=True))
         extra = f" = {rps * 200:,.0f} dossiers/s" if name.startswith("bulk") else ""
-        each = ", ".join(f"{100 * r['rps'] / anchor:.0f}%" for r, anchor in zip(measured, anchors))
+        each = ", ".join(f"{100 * r['rps'] / anchor:.0f}%" for r, anchor in zip(measured, anchors, strict=True))
         print(
             f"  {name:<30} {rps:>9,.0f} req/s  p50 {statistics.median(r['p50'] for r in measured):6.2f} ms  "
             f"p99 {statistics.median(r['p99'] for r in measured):7.2f} ms  {share:6.1f}% of stored-bytes anchor "

@@ -24,14 +24,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sqlmodel import Session, select  # noqa: E402
+import esco_synthetic
+from sqlmodel import Session, select
 
-import esco_synthetic  # noqa: E402
-from competenze.db import make_engine  # noqa: E402
-from competenze.frameworks.esco import service  # noqa: E402
-from competenze.frameworks.esco.importer import import_directory  # noqa: E402
-from competenze.frameworks.esco.models import EscoConcept, EscoLabel  # noqa: E402
-from competenze.migrate import upgrade  # noqa: E402
+from competenze.db import make_engine
+from competenze.frameworks.esco import service
+from competenze.frameworks.esco.importer import import_directory
+from competenze.frameworks.esco.models import EscoConcept, EscoLabel
+from competenze.migrate import upgrade
 
 
 def parse_only(directory: Path) -> None:

@@ -12,7 +12,7 @@ import random
 from pathlib import Path
 
 OCCUPATIONS, SKILLS, RELATIONS = 3_000, 14_000, 125_000
-O, S = "http://data.europa.eu/esco/occupation/", "http://data.europa.eu/esco/skill/"
+OCC, SKILL = "http://data.europa.eu/esco/occupation/", "http://data.europa.eu/esco/skill/"
 SYLLABLES = [
     "ma",
     "ri",
@@ -80,7 +80,7 @@ def write(directory: Path, languages: tuple[str, ...] = ("en", "it"), seed: int 
                 out.writerow(
                     [
                         "Occupation",
-                        f"{O}synthetic-{i}",
+                        f"{OCC}synthetic-{i}",
                         f"{rng.randint(1000, 9629)}",
                         label(rng, words, 1, 4),
                         alts,
@@ -104,7 +104,7 @@ def write(directory: Path, languages: tuple[str, ...] = ("en", "it"), seed: int 
                 out.writerow(
                     [
                         "KnowledgeSkillCompetence",
-                        f"{S}synthetic-{i}",
+                        f"{SKILL}synthetic-{i}",
                         "skill/competence",
                         "sector-specific",
                         label(rng, words, 2, 6),
@@ -128,10 +128,10 @@ def write(directory: Path, languages: tuple[str, ...] = ("en", "it"), seed: int 
         for o, s in sorted(pairs):
             out.writerow(
                 [
-                    f"{O}synthetic-{o}",
+                    f"{OCC}synthetic-{o}",
                     "essential" if rng.random() < 0.5 else "optional",
                     "skill/competence",
-                    f"{S}synthetic-{s}",
+                    f"{SKILL}synthetic-{s}",
                 ]
             )
     return {"occupations": OCCUPATIONS, "skills": SKILLS, "relations": RELATIONS}

@@ -3,7 +3,6 @@
 import itertools
 import uuid
 from dataclasses import dataclass
-
 from functools import lru_cache
 
 from fastapi.testclient import TestClient

@@ -12,9 +12,9 @@ from competenze.assessments.language.models import LanguageAssessment
 from competenze.audit.models import AuditEvent
 from competenze.frameworks.catalogue import questionnaire
 from competenze.frameworks.esco.importer import import_directory
-from tests.test_pdf import text_of
 from tests.factories import auth, count_rows, create_participant
-from tests.test_esco import FIXTURE, O, S
+from tests.test_esco import FIXTURE, OCC, SKILL
+from tests.test_pdf import text_of
 
 GRID = ("listening", "reading", "spoken_interaction", "spoken_production", "writing")
 
@@ -33,7 +33,7 @@ def test_language_assessments_build_the_current_profile_and_milestones(case):
     claim = client.post(
         f"{base}/language-assessments",
         headers=h,
-        json={"language": "it", "method": "self_declared", "levels": {s: "B1" for s in GRID}},
+        json={"language": "it", "method": "self_declared", "levels": dict.fromkeys(GRID, "B1")},
     )
     assert claim.status_code == 201, claim.text
     test = client.post(
@@ -44,7 +44,7 @@ def test_language_assessments_build_the_current_profile_and_milestones(case):
             "method": "placement_test",
             "instrument": "Test di ingresso CPIA",
             "assessed_on": "2026-09-15",
-            "levels": {**{s: "A2" for s in GRID}, "writing": "A1"},
+            "levels": {**dict.fromkeys(GRID, "A2"), "writing": "A1"},
         },
     )
     assert test.status_code == 201
@@ -74,7 +74,8 @@ def test_language_assessments_build_the_current_profile_and_milestones(case):
         "assessed_on": claim.json()["assessed_on"],
         "source": None,
     }
-    assert profile["languages"][0]["language"] == "ar" and profile["languages"][0]["mother_tongue"]
+    assert profile["languages"][0]["language"] == "ar"
+    assert profile["languages"][0]["mother_tongue"]
     milestones = {m["code"]: m for m in profile["italian_milestones"]}
     assert milestones["long_term_permit"]["status"] == "not_reached"
     assert milestones["long_term_permit"]["gap"] == {"writing": "A1"}
@@ -94,13 +95,15 @@ def test_language_assessments_build_the_current_profile_and_milestones(case):
             },
         },
     )
-    assert cert.status_code == 201 and cert.json()["levels"] == {s: "A2" for s in GRID}
+    assert cert.status_code == 201
+    assert cert.json()["levels"] == dict.fromkeys(GRID, "A2")
     milestones = {m["code"]: m for m in client.get(f"{base}/languages", headers=h).json()["italian_milestones"]}
     assert milestones["long_term_permit"]["status"] == "formally_evidenced"
     assert milestones["long_term_permit"]["evidence"] == [cert.json()["id"]]
     assert milestones["citizenship"]["status"] == "not_reached"
     history = client.get(f"{base}/language-assessments", headers=h).json()
-    assert len(history) == 4 and history[0]["language"] == "ar"
+    assert len(history) == 4
+    assert history[0]["language"] == "ar"
 
 
 def test_progress_after_an_old_certificate_shows_as_the_latest_level_everywhere(case, world):
@@ -131,10 +134,11 @@ def test_progress_after_an_old_certificate_shows_as_the_latest_level_everywhere(
             "language": "it",
             "method": "counsellor_observation",
             "assessed_on": "2026-11-10",
-            "levels": {s: "B1" for s in GRID},
+            "levels": dict.fromkeys(GRID, "B1"),
         },
     )
-    assert seen.status_code == 201 and seen.json()["assessor_name"] == "Test User"  # the counsellor, by default
+    assert seen.status_code == 201
+    assert seen.json()["assessor_name"] == "Test User"
     italian = next(x for x in client.get(f"{base}/languages", headers=h).json()["languages"] if x["language"] == "it")
     assert italian["skills"]["listening"]["level"] == "A2"
     assert italian["skills"]["listening"]["source"] == "CILS A2 Integrazione in Italia"
@@ -148,7 +152,8 @@ def test_progress_after_an_old_certificate_shows_as_the_latest_level_everywhere(
     dossier = client.post(f"{base}/dossiers", headers=h, json={"profile": "cpi", "language": "uk"}).json()
     pulled = client.get(f"/api/v1/dossiers/{dossier['id']}", headers=h).json()
     levels = next(x for x in pulled["credentialSubject"]["languages"] if x["language"] == "it")["levels"]
-    assert levels["writing"]["level"] == "A2" and levels["writing"]["latest"] == {
+    assert levels["writing"]["level"] == "A2"
+    assert levels["writing"]["latest"] == {
         "level": "B1",
         "method": "counsellor_observation",
         "assessedOn": "2026-11-10",
@@ -201,7 +206,8 @@ def test_a_correction_supersedes_and_the_history_keeps_both(case, engine):
             "supersedes_id": fixed.json()["id"],
         },
     )
-    assert other_language.status_code == 422 and other_language.json()["errors"][0]["field"] == "supersedes_id"
+    assert other_language.status_code == 422
+    assert other_language.json()["errors"][0]["field"] == "supersedes_id"
 
 
 def test_assessment_rows_cannot_be_updated_in_the_database(case, engine):
@@ -291,7 +297,7 @@ TOMORROW = (date.today() + timedelta(days=2)).isoformat()
             "certificate.exam",
         ),
         ("digital-assessments", {"method": "placement_test", "levels": {"1.1": 3}}, "instrument"),
-        ("skills", {"method": "certificate", "skill_uri": S + "test-knife"}, "instrument"),
+        ("skills", {"method": "certificate", "skill_uri": SKILL + "test-knife"}, "instrument"),
         ("digital-assessments", {"method": "counsellor_observation", "levels": {"1.1": 9}}, "levels.1.1"),
         ("digital-assessments", {"method": "counsellor_observation", "levels": {"6.1": 3}}, "levels.6.1"),
         ("digital-assessments", {"method": "self_assessment", "answers": {"1.1-a": 2}}, "answers"),
@@ -300,11 +306,11 @@ TOMORROW = (date.today() + timedelta(days=2)).isoformat()
             {"method": "counsellor_observation", "answers": {"1.1-a": 2, "1.1-b": 1, "1.1-c": 0}},
             "method",
         ),
-        ("skills", {"method": "self_declared", "skill_uri": S + "test-nonexistent"}, "skill_uri"),
+        ("skills", {"method": "self_declared", "skill_uri": SKILL + "test-nonexistent"}, "skill_uri"),
         (
             "work-experience",
             {
-                "occupation_uri": O + "test-nonexistent",
+                "occupation_uri": OCC + "test-nonexistent",
                 "country": "MA",
                 "started_on": "2015-01-01",
                 "arrangement": "informal",
@@ -347,7 +353,8 @@ def test_digital_questionnaire_is_scored_and_profiled_per_area(case):
         f"{base}/digital-assessments", headers=h, json={"method": "self_assessment", "answers": answers}
     )
     assert sheet.status_code == 201, sheet.text
-    assert sheet.json()["levels"]["1.1"] == 3 and sheet.json()["answers"] == answers
+    assert sheet.json()["levels"]["1.1"] == 3
+    assert sheet.json()["answers"] == answers
     observed = client.post(
         f"{base}/digital-assessments",
         headers=h,
@@ -355,12 +362,16 @@ def test_digital_questionnaire_is_scored_and_profiled_per_area(case):
     )
     assert observed.status_code == 201
     profile = client.get(f"{base}/digital", headers=h).json()
-    assert profile["competences"]["1.1"]["level"] == 5 and profile["competences"]["1.1"]["band"] == "advanced"
+    assert profile["competences"]["1.1"]["level"] == 5
+    assert profile["competences"]["1.1"]["band"] == "advanced"
     assert profile["competences"]["1.2"]["method"] == "self_assessment"
     areas = {a["area"]: a for a in profile["areas"]}
     assert areas["1"] == {**areas["1"], "level": 3, "europass": "B", "assessed": 3, "total": 3}
-    assert areas["4"]["level"] == 1 and areas["4"]["europass"] == "A" and areas["4"]["assessed"] == 1
-    assert areas["5"]["level"] is None and areas["5"]["europass"] is None
+    assert areas["4"]["level"] == 1
+    assert areas["4"]["europass"] == "A"
+    assert areas["4"]["assessed"] == 1
+    assert areas["5"]["level"] is None
+    assert areas["5"]["europass"] is None
 
 
 def test_education_changes_need_if_match(case):
@@ -379,7 +390,8 @@ def test_education_changes_need_if_match(case):
             "documents": "partial",
         },
     )
-    assert created.status_code == 201 and created.headers["etag"] == '"1"'
+    assert created.status_code == 201
+    assert created.headers["etag"] == '"1"'
     path = created.headers["location"]
     assert client.patch(path, headers=h, json={"recognition_status": "requested"}).status_code == 428
     assert (
@@ -389,10 +401,12 @@ def test_education_changes_need_if_match(case):
     changed = client.patch(
         path, headers={**h, "If-Match": '"1"'}, json={"recognition_status": "comparability_statement"}
     )
-    assert changed.status_code == 200 and changed.headers["etag"] == '"2"'
+    assert changed.status_code == 200
+    assert changed.headers["etag"] == '"2"'
     assert changed.json()["recognition_status"] == "comparability_statement"
     bad = client.patch(path, headers={**h, "If-Match": '"2"'}, json={"start_year": 2015})
-    assert bad.status_code == 422 and "end_year" in bad.json()["detail"]
+    assert bad.status_code == 422
+    assert "end_year" in bad.json()["detail"]
     assert client.delete(path, headers={**h, "If-Match": '"2"'}).status_code == 204
     assert client.get(f"{base}/education", headers=h).json() == []
 
@@ -403,7 +417,7 @@ def test_work_experience_with_an_esco_occupation_shows_its_labels(case):
         f"{base}/work-experience",
         headers=h,
         json={
-            "occupation_uri": O + "test-cook",
+            "occupation_uri": OCC + "test-cook",
             "employer": "Restaurant Al Fassia",
             "country": "MA",
             "started_on": "2012-04-01",
@@ -422,20 +436,21 @@ def test_work_experience_with_an_esco_occupation_shows_its_labels(case):
 def test_skills_and_the_gap_to_a_target_occupation(case):
     client, h, base = case
     for uri, method in (
-        (S + "test-knife", "counsellor_observation"),
-        (S + "test-knife", "self_declared"),
-        (S + "test-forklift", "certificate"),
+        (SKILL + "test-knife", "counsellor_observation"),
+        (SKILL + "test-knife", "self_declared"),
+        (SKILL + "test-forklift", "certificate"),
     ):
         evidence = {"instrument": "Patentino del carrellista"} if method == "certificate" else {}
         assert (
             client.post(f"{base}/skills", headers=h, json={"skill_uri": uri, "method": method, **evidence}).status_code
             == 201
         )
-    gap = client.get(f"{base}/skills-gap", params={"occupation": O + "test-cook"}, headers=h).json()
-    assert gap["essential_total"] == 2 and gap["coverage"] == 0.5
+    gap = client.get(f"{base}/skills-gap", params={"occupation": OCC + "test-cook"}, headers=h).json()
+    assert gap["essential_total"] == 2
+    assert gap["coverage"] == 0.5
     assert gap["matched"] == [
         {
-            "uri": S + "test-knife",
+            "uri": SKILL + "test-knife",
             "method": "counsellor_observation",
             "label": {
                 "en": "use knives for food preparation",
@@ -443,15 +458,18 @@ def test_skills_and_the_gap_to_a_target_occupation(case):
             },
         }
     ]
-    assert [m["uri"] for m in gap["missing"]] == [S + "test-hygiene"]
-    unknown = client.get(f"{base}/skills-gap", params={"occupation": O + "nope"}, headers=h)
-    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "query.occupation"
+    assert [m["uri"] for m in gap["missing"]] == [SKILL + "test-hygiene"]
+    unknown = client.get(f"{base}/skills-gap", params={"occupation": OCC + "nope"}, headers=h)
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["field"] == "query.occupation"
 
 
 def test_sheets_start_empty_then_change_with_if_match(case):
     client, h, base = case
     empty = client.get(f"{base}/literacy", headers=h)
-    assert empty.status_code == 200 and empty.headers["etag"] == '"0"' and empty.json()["updated_at"] is None
+    assert empty.status_code == 200
+    assert empty.headers["etag"] == '"0"'
+    assert empty.json()["updated_at"] is None
     body = {
         "latin_reading_self": "partly",
         "latin_reading_observed": "no",
@@ -460,27 +478,31 @@ def test_sheets_start_empty_then_change_with_if_match(case):
         "years_of_schooling": 4,
     }
     first = client.put(f"{base}/literacy", headers=h, json=body)
-    assert first.status_code == 200 and first.headers["etag"] == '"1"'
+    assert first.status_code == 200
+    assert first.headers["etag"] == '"1"'
     assert client.put(f"{base}/literacy", headers=h, json=body).status_code == 428
     second = client.put(f"{base}/literacy", headers={**h, "If-Match": '"1"'}, json={**body, "laslliam_level": 3})
-    assert second.status_code == 200 and second.json()["data"]["laslliam_level"] == 3
+    assert second.status_code == 200
+    assert second.json()["data"]["laslliam_level"] == 3
     assert client.put(f"{base}/literacy", headers={**h, "If-Match": '"1"'}, json=body).status_code == 412
     licences = client.put(
         f"{base}/driving-licences",
         headers=h,
         json={"licences": [{"category": "B", "country": "MA", "status_in_italy": "convertible"}]},
     )
-    assert licences.status_code == 200 and licences.json()["data"]["licences"][0]["category"] == "B"
+    assert licences.status_code == 200
+    assert licences.json()["data"]["licences"][0]["category"] == "B"
     goals = client.put(
         f"{base}/expectations",
         headers=h,
-        json={"work_goals": "Lavorare in cucina", "desired_occupations": [O + "nope"]},
+        json={"work_goals": "Lavorare in cucina", "desired_occupations": [OCC + "nope"]},
     )
-    assert goals.status_code == 422 and goals.json()["errors"][0]["field"] == "desired_occupations[0]"
+    assert goals.status_code == 422
+    assert goals.json()["errors"][0]["field"] == "desired_occupations[0]"
     goals = client.put(
         f"{base}/expectations",
         headers=h,
-        json={"work_goals": "Lavorare in cucina", "desired_occupations": [O + "test-cook"], "availability": ["shifts"]},
+        json={"work_goals": "Lavorare in cucina", "desired_occupations": [OCC + "test-cook"], "availability": ["shifts"]},
     )
     assert goals.status_code == 200
 
@@ -519,7 +541,8 @@ def test_closed_records_take_no_new_assessments(case):
         headers=h,
         json={"language": "it", "method": "self_declared", "levels": {"reading": "A1"}},
     )
-    assert response.status_code == 409 and "closed" in response.json()["detail"]
+    assert response.status_code == 409
+    assert "closed" in response.json()["detail"]
     assert client.get(f"{base}/languages", headers=h).status_code == 200
 
 
@@ -528,6 +551,7 @@ def test_idempotency_key_replays_an_assessment_instead_of_recording_it_twice(cas
     body = {"language": "it", "method": "self_declared", "levels": {"reading": "A1"}}
     first = client.post(f"{base}/language-assessments", headers={**h, "Idempotency-Key": "k-1"}, json=body)
     again = client.post(f"{base}/language-assessments", headers={**h, "Idempotency-Key": "k-1"}, json=body)
-    assert again.status_code == 201 and again.json() == first.json()
+    assert again.status_code == 201
+    assert again.json() == first.json()
     assert again.headers["idempotent-replayed"] == "true"
     assert count_rows(engine, LanguageAssessment) == 1

@@ -14,12 +14,14 @@ def _me(client, access_token):
 
 def test_password_grant_gives_short_lived_es256_token_that_an_independent_library_verifies(client, world, app):
     tokens = token_for(client, world.counsellor_a.email)
-    assert tokens["token_type"] == "Bearer" and 0 < tokens["expires_in"] <= 15 * 60
+    assert tokens["token_type"] == "Bearer"
+    assert 0 < tokens["expires_in"] <= 15 * 60
     assert tokens["refresh_token"]
     key = app.state.keys.current
     # joserfc, not our python-jose wrapper, checks the signature and header.
     obj = jws.deserialize_compact(tokens["access_token"], ECKey.import_key(key.public_pem), algorithms=["ES256"])
-    assert obj.headers()["kid"] == key.kid and obj.headers()["typ"] == "at+jwt"
+    assert obj.headers()["kid"] == key.kid
+    assert obj.headers()["typ"] == "at+jwt"
     me = _me(client, tokens["access_token"]).json()
     assert me == {
         "kind": "user",
@@ -89,7 +91,8 @@ def test_refresh_rotates_and_replay_revokes_the_family(client, world):
     replay = client.post(
         "/api/v1/auth/token", data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]}
     )
-    assert replay.status_code == 400 and replay.json()["error"] == "invalid_grant"
+    assert replay.status_code == 400
+    assert replay.json()["error"] == "invalid_grant"
     # The replay ended the whole sign-in: the rotated refresh token and the access token too.
     again = client.post(
         "/api/v1/auth/token", data={"grant_type": "refresh_token", "refresh_token": second["refresh_token"]}
@@ -164,7 +167,8 @@ def test_client_credentials_grant_with_scopes(client, world):
     body = response.json()
     assert body["scope"] == "dossiers:read" and "refresh_token" not in body or body["refresh_token"] is None
     me = _me(client, body["access_token"]).json()
-    assert me["kind"] == "client" and me["scopes"] == ["dossiers:read"]
+    assert me["kind"] == "client"
+    assert me["scopes"] == ["dossiers:read"]
 
     bad_scope = client.post(
         "/api/v1/auth/token",
@@ -175,13 +179,15 @@ def test_client_credentials_grant_with_scopes(client, world):
             "scope": "participants:write",
         },
     )
-    assert bad_scope.status_code == 400 and bad_scope.json()["error"] == "invalid_scope"
+    assert bad_scope.status_code == 400
+    assert bad_scope.json()["error"] == "invalid_scope"
 
     wrong = client.post(
         "/api/v1/auth/token",
         data={"grant_type": "client_credentials", "client_id": world.api_client.client_id, "client_secret": "wrong"},
     )
-    assert wrong.status_code == 401 and wrong.json()["error"] == "invalid_client"
+    assert wrong.status_code == 401
+    assert wrong.json()["error"] == "invalid_client"
 
 
 def test_client_tokens_cannot_use_staff_routes(client, world):
@@ -193,9 +199,11 @@ def test_client_tokens_cannot_use_staff_routes(client, world):
 
 def test_unsupported_grant_and_missing_fields_are_clear_400s(client):
     response = client.post("/api/v1/auth/token", data={"grant_type": "implicit"})
-    assert response.status_code == 400 and response.json()["error"] == "unsupported_grant_type"
+    assert response.status_code == 400
+    assert response.json()["error"] == "unsupported_grant_type"
     response = client.post("/api/v1/auth/token", data={"grant_type": "password", "username": "a@b.c"})
-    assert response.status_code == 400 and "'password'" in response.json()["detail"]
+    assert response.status_code == 400
+    assert "'password'" in response.json()["detail"]
 
 
 def test_token_response_is_not_cacheable(client, world):

@@ -56,7 +56,8 @@ def test_operator_creates_org_user_and_client_then_they_sign_in(settings, client
     created = run(settings, "clients", "create", "--org", org_id, "--scope", "dossiers:read")
     assert created.returncode == 0, created.stderr
     credentials = json.loads(created.stdout)
-    assert credentials["scopes"] == ["dossiers:read"] and credentials["organisation_id"] == org_id
+    assert credentials["scopes"] == ["dossiers:read"]
+    assert credentials["organisation_id"] == org_id
     token = client.post(
         "/api/v1/auth/token",
         data={"grant_type": "client_credentials", **{k: credentials[k] for k in ("client_id", "client_secret")}},
@@ -66,7 +67,8 @@ def test_operator_creates_org_user_and_client_then_they_sign_in(settings, client
 
 def test_cli_errors_are_one_clear_line(settings):
     weak = run(settings, "orgs", "create", "--name", "X", "--kind", "galaxy")
-    assert weak.returncode == 2 and "invalid choice" in weak.stderr
+    assert weak.returncode == 2
+    assert "invalid choice" in weak.stderr
     org_id = run(settings, "orgs", "create", "--name", "Comune di Carpi", "--kind", "municipality").stdout.strip()
     common = run(
         settings,
@@ -81,27 +83,34 @@ def test_cli_errors_are_one_clear_line(settings):
         "--password-stdin",
         stdin="password123\n",
     )
-    assert common.returncode == 2 and "most common" in common.stderr and "Traceback" not in common.stderr
+    assert common.returncode == 2
+    assert "most common" in common.stderr
+    assert "Traceback" not in common.stderr
     scope = run(settings, "clients", "create", "--org", org_id, "--scope", "everything")
-    assert scope.returncode == 2 and "dossiers:read" in scope.stderr
+    assert scope.returncode == 2
+    assert "dossiers:read" in scope.stderr
     duplicate = run(settings, "orgs", "create", "--name", "Comune di Carpi", "--kind", "municipality")
-    assert duplicate.returncode == 2 and "already exists" in duplicate.stderr
+    assert duplicate.returncode == 2
+    assert "already exists" in duplicate.stderr
 
 
 def test_keys_generate_rotate_list_and_retired_keys_still_verify(settings, tmp_path):
     keys_dir = tmp_path / "keys"
     assert run(settings, "keys", "generate", keys_dir=keys_dir).returncode == 0
     again = run(settings, "keys", "generate", keys_dir=keys_dir)
-    assert again.returncode == 2 and "rotate" in again.stderr
+    assert again.returncode == 2
+    assert "rotate" in again.stderr
     assert run(settings, "keys", "generate", "--if-missing", keys_dir=keys_dir).returncode == 0
     pems = list(keys_dir.glob("*.pem"))
-    assert len(pems) == 1 and stat.S_IMODE(pems[0].stat().st_mode) == 0o600
+    assert len(pems) == 1
+    assert stat.S_IMODE(pems[0].stat().st_mode) == 0o600
 
     app = create_app(settings.model_copy(update={"keys_dir": keys_dir}))
     old_kid = app.state.keys.current.kid
     with TestClient(app) as client:
-        from tests.factories import make_org, make_user
         from sqlmodel import Session
+
+        from tests.factories import make_org, make_user
 
         with Session(app.state.engine, expire_on_commit=False) as session:
             user = make_user(session, make_org(session))
@@ -111,7 +120,8 @@ def test_keys_generate_rotate_list_and_retired_keys_still_verify(settings, tmp_p
         rotated = run(settings, "keys", "rotate", keys_dir=keys_dir)
         assert rotated.returncode == 0
         listing = run(settings, "keys", "list", keys_dir=keys_dir).stdout
-        assert f"{old_kid}  retired" in listing and listing.count("current") == 1
+        assert f"{old_kid}  retired" in listing
+        assert listing.count("current") == 1
         app.state.keys.RELOAD_EVERY_SECONDS = 0  # pick up the rotation now
         new_token = token_for(client, user.email)["access_token"]
         for token in (old_token, new_token):
@@ -128,7 +138,8 @@ def test_demo_is_idempotent_and_prints_credentials_as_json(settings, engine, tmp
     assert {u["role"] for u in data["users"]} == {"counsellor", "org_admin", "region_analyst", "admin"}
     assert all(set(u) == {"email", "password", "role", "organisation"} for u in data["users"])
     assert set(data["users"][0]["organisation"]) == {"id", "name", "kind"}
-    assert data["clients"][0]["scopes"] == ["dossiers:read"] and data["clients"][0]["organisation"]["kind"] == "cpi"
+    assert data["clients"][0]["scopes"] == ["dossiers:read"]
+    assert data["clients"][0]["organisation"]["kind"] == "cpi"
     assert count_rows(engine, Organisation) == 6
     assert count_rows(engine, User) == 9
     assert count_rows(engine, Participant) == 20

@@ -1,8 +1,8 @@
 """Consents, the access log and the append-only, hash-chained audit trail."""
 
 import subprocess
-import uuid
 import sys
+import uuid
 
 import pytest
 from sqlalchemy import text
@@ -29,12 +29,14 @@ def test_give_list_and_withdraw_consent(client, world):
     headers = auth(client, world.counsellor_a)
     p = create_participant(client, headers)
     given = _consent(client, headers, p["id"], world.org_b.id)
-    assert given.status_code == 201 and given.json()["active"] is True
+    assert given.status_code == 201
+    assert given.json()["active"] is True
     assert _consent(client, headers, p["id"], world.org_b.id).status_code == 409  # already active
     consent_id = given.json()["id"]
     withdrawn = client.post(f"{BASE}/{p['id']}/consents/{consent_id}/withdraw", headers=headers)
     assert withdrawn.status_code == 200
-    assert withdrawn.json()["active"] is False and withdrawn.json()["withdrawn_at"]
+    assert withdrawn.json()["active"] is False
+    assert withdrawn.json()["withdrawn_at"]
     assert client.post(f"{BASE}/{p['id']}/consents/{consent_id}/withdraw", headers=headers).status_code == 409
     listed = client.get(f"{BASE}/{p['id']}/consents", headers=headers).json()
     assert [c["active"] for c in listed] == [False]
@@ -46,7 +48,8 @@ def test_consent_validation(client, world):
     headers = auth(client, world.counsellor_a)
     p = create_participant(client, headers)
     own = _consent(client, headers, p["id"], world.org_a.id)
-    assert own.status_code == 422 and "recipient_organisation_id" in own.json()["detail"]
+    assert own.status_code == 422
+    assert "recipient_organisation_id" in own.json()["detail"]
     unknown = client.post(
         f"{BASE}/{p['id']}/consents",
         headers=headers,
@@ -67,7 +70,8 @@ def test_consent_validation(client, world):
             "given_at": "2099-01-01T00:00:00Z",
         },
     )
-    assert future.status_code == 422 and "future" in future.json()["detail"]
+    assert future.status_code == 422
+    assert "future" in future.json()["detail"]
     bad_purpose = client.post(
         f"{BASE}/{p['id']}/consents",
         headers=headers,
@@ -139,7 +143,8 @@ def test_access_log_shows_date_organisation_and_purpose(client, world):
     assert all(i["organisation_name"] == "Comune A" and i["occurred_at"].endswith("Z") for i in items)
     assert "actor_id" not in items[0]
     page = client.get(f"{BASE}/{p['id']}/access-log", params={"limit": 1}, headers=headers).json()
-    assert len(page["items"]) == 1 and page["next_cursor"]
+    assert len(page["items"]) == 1
+    assert page["next_cursor"]
     rest = client.get(
         f"{BASE}/{p['id']}/access-log", params={"limit": 5, "cursor": page["next_cursor"]}, headers=headers
     ).json()
@@ -178,8 +183,9 @@ def test_a_page_of_events_chains_exactly_as_events_one_by_one():
     }
     participants = [uuid.uuid4() for _ in range(5)]
     prev = "0" * 64
-    for participant, (link, digest) in zip(participants, chained(prev, fields, participants)):
-        assert link == prev and digest == event_hash(prev, {**fields, "participant_id": participant})
+    for participant, (link, digest) in zip(participants, chained(prev, fields, participants), strict=True):
+        assert link == prev
+        assert digest == event_hash(prev, {**fields, "participant_id": participant})
         prev = digest
 
 
@@ -196,7 +202,8 @@ def test_tampering_is_detected_at_the_first_altered_row(client, world, engine, s
         create_participant(client, headers, given_names=f"Person{i}")
     with Session(engine) as session:
         checked, broken = verify_chain(session)
-        assert checked == 3 and broken is None
+        assert checked == 3
+        assert broken is None
         second = session.exec(select(AuditEvent.seq).order_by(col(AuditEvent.seq)).offset(1)).first()
     # Someone with database superpowers bypasses the trigger and edits one row.
     with engine.begin() as conn:
@@ -211,7 +218,8 @@ def test_tampering_is_detected_at_the_first_altered_row(client, world, engine, s
         env=_cli_env(settings),
     )
     assert result.returncode == 1
-    assert f"BROKEN at event {second}" in result.stdout and "altered" in result.stdout
+    assert f"BROKEN at event {second}" in result.stdout
+    assert "altered" in result.stdout
 
 
 def _cli_env(settings):

@@ -32,9 +32,9 @@ def test_a_better_answer_never_lowers_a_level(sheet, item):
 
 
 def test_anchor_points_of_the_scale():
-    nothing = score({item: 0 for item in ITEMS})
+    nothing = score(dict.fromkeys(ITEMS, 0))
     assert set(nothing.values()) == {0}
-    everything = score({item: 3 for item in ITEMS})
+    everything = score(dict.fromkeys(ITEMS, 3))
     assert set(everything.values()) == {6}
     # Only the simple task, on one's own: foundation level 2.
     simple = {f"1.1-{t}": a for t, a in (("a", 2), ("b", 0), ("c", 0))}
@@ -56,9 +56,11 @@ def test_area_level_is_a_level_of_the_area_and_europass_follows_it(levels):
     for result in areas(levels):
         codes = digcomp().area_competences(result.area)
         values = [levels[c] for c in codes if c in levels]
-        assert result.assessed == len(values) and result.total == len(codes)
+        assert result.assessed == len(values)
+        assert result.total == len(codes)
         if not values:
-            assert result.level is None and result.europass is None
+            assert result.level is None
+            assert result.europass is None
             continue
         assert result.level in values
         # The lower median: at least half the assessed competences are at this level or above.

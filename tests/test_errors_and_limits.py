@@ -11,12 +11,14 @@ def test_unknown_route_is_problem_json(client):
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
     body = response.json()
-    assert set(body) >= {"type", "title", "status", "detail", "instance"} and body["status"] == 404
+    assert set(body) >= {"type", "title", "status", "detail", "instance"}
+    assert body["status"] == 404
 
 
 def test_method_not_allowed_is_problem_json(client):
     response = client.delete("/api/v1/participants")
-    assert response.status_code == 405 and response.headers["content-type"] == "application/problem+json"
+    assert response.status_code == 405
+    assert response.headers["content-type"] == "application/problem+json"
 
 
 def test_body_over_the_cap_is_413_and_nothing_is_written(client, world, engine):
@@ -56,7 +58,8 @@ def test_small_chunked_body_still_works(client, world):
 def test_malformed_json_is_422_problem(client, world):
     headers = {**auth(client, world.counsellor_a), "Content-Type": "application/json"}
     response = client.post("/api/v1/participants", content=b"{not json", headers=headers)
-    assert response.status_code == 422 and response.headers["content-type"] == "application/problem+json"
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
 
 
 def test_database_outage_is_503_problem_and_readyz_says_so(keys_dir, tmp_path):
@@ -74,7 +77,8 @@ def test_database_outage_is_503_problem_and_readyz_says_so(keys_dir, tmp_path):
         assert token.status_code == 503
         assert token.headers["content-type"] == "application/problem+json"
         assert token.headers["retry-after"] == "5"
-        assert "Traceback" not in token.text and "psycopg" not in token.text
+        assert "Traceback" not in token.text
+        assert "psycopg" not in token.text
         assert client.get("/readyz").status_code == 503
         assert client.get("/healthz").status_code == 200
 
@@ -105,14 +109,15 @@ def test_security_headers_and_request_id_on_every_response(client):
 
 def test_html_error_page_escapes_text(client):
     # Detail strings are not user input today, but the template must autoescape regardless.
-    from competenze.web.templating import environment
+    from competenze.resources import environment
 
     html = (
         environment()
         .get_template("errors/error.html")
         .render(status=400, title="<b>x</b>", detail="<script>", request_id=None)
     )
-    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
 
 
 def test_query_parameters_a_route_does_not_read_are_a_422_naming_them(client, world):
@@ -158,18 +163,22 @@ def test_the_schema_says_what_the_server_enforces(client, world):
     refused = client.patch(
         f"/api/v1/participants/{participant['id']}", json={"residence_municipality": "Imola"}, headers=h
     )
-    assert refused.status_code == 428 and "If-Match" in refused.json()["detail"]
+    assert refused.status_code == 428
+    assert "If-Match" in refused.json()["detail"]
     for grant in ("implicit", "PASSWORD", "urn:ietf:params:oauth:grant-type:jwt-bearer"):
         unsupported = client.post("/api/v1/auth/token", data={"grant_type": grant})
-        assert unsupported.status_code == 400 and unsupported.json()["error"] == "unsupported_grant_type", grant
+        assert unsupported.status_code == 400, grant
+        assert unsupported.json()["error"] == "unsupported_grant_type", grant
 
 
 def test_a_request_without_credentials_gets_a_challenge_without_an_error_code(client):
     # RFC 6750 §3.1: "invalid_token" is for a token that was sent and refused.
     bare = client.get("/api/v1/participants")
-    assert bare.status_code == 401 and bare.headers["www-authenticate"] == 'Bearer realm="competenze"'
+    assert bare.status_code == 401
+    assert bare.headers["www-authenticate"] == 'Bearer realm="competenze"'
     forged = client.get("/api/v1/participants", headers={"Authorization": "Bearer not.a.token"})
-    assert forged.status_code == 401 and forged.headers["www-authenticate"] == 'Bearer error="invalid_token"'
+    assert forged.status_code == 401
+    assert forged.headers["www-authenticate"] == 'Bearer error="invalid_token"'
 
 
 def test_an_unexpected_error_is_a_500_with_every_header_and_no_trace(client, world, monkeypatch):
@@ -184,8 +193,10 @@ def test_an_unexpected_error_is_a_500_with_every_header_and_no_trace(client, wor
     page = client.get("/verify/anything", headers={"Accept": "text/html"})
     api = client.get("/api/v1/participants", headers=auth(client, world.counsellor_a))
     for response, kind in ((page, "text/html"), (api, "application/problem+json")):
-        assert response.status_code == 500 and response.headers["content-type"].startswith(kind)
-        assert "secret internals" not in response.text and "Traceback" not in response.text
+        assert response.status_code == 500
+        assert response.headers["content-type"].startswith(kind)
+        assert "secret internals" not in response.text
+        assert "Traceback" not in response.text
         for header in ("content-security-policy", "x-frame-options", "x-content-type-options", "x-request-id"):
             assert header in response.headers, (kind, header)
         assert response.headers["cache-control"] == "no-store"

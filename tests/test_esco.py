@@ -12,7 +12,7 @@ from tests.factories import auth
 from tests.test_cli import run
 
 FIXTURE = Path(__file__).parent / "fixtures" / "esco"
-O, S = "http://data.europa.eu/esco/occupation/", "http://data.europa.eu/esco/skill/"
+OCC, SKILL = "http://data.europa.eu/esco/occupation/", "http://data.europa.eu/esco/skill/"
 
 
 def _counts(db) -> dict[str, int]:
@@ -33,22 +33,23 @@ def test_import_reads_every_language_multiline_labels_and_quotes(db, catalogue):
     assert catalogue.as_dict()["languages"] == ["en", "fr", "it"]
     assert (catalogue.occupations, catalogue.skills) == (3, 5)
     # The relation to a skill missing from the files is skipped, the others kept.
-    assert catalogue.relations == 7 and catalogue.skipped == 1
+    assert catalogue.relations == 7
+    assert catalogue.skipped == 1
     alt = set(
         db.exec(
             select(EscoLabel.label).where(
-                EscoLabel.concept_uri == O + "test-care", EscoLabel.lang == "it", EscoLabel.kind == "alt"
+                EscoLabel.concept_uri == OCC + "test-care", EscoLabel.lang == "it", EscoLabel.kind == "alt"
             )
         ).all()
     )
     assert alt == {"badante", "operatore socio-sanitario domiciliare"}
     description = db.exec(
         select(EscoLabel.description).where(
-            EscoLabel.concept_uri == O + "test-cook", EscoLabel.lang == "en", EscoLabel.kind == "preferred"
+            EscoLabel.concept_uri == OCC + "test-cook", EscoLabel.lang == "en", EscoLabel.kind == "preferred"
         )
     ).one()
     assert description == 'Prepares food; uses "mise en place", knives, etc.'
-    assert db.get(EscoConcept, O + "test-cook").isco_group == "5120"
+    assert db.get(EscoConcept, OCC + "test-cook").isco_group == "5120"
 
 
 def test_import_is_idempotent(db, catalogue):
@@ -70,7 +71,8 @@ def test_import_refuses_a_folder_without_esco_files_and_names_missing_columns(db
 def test_the_shipped_subset_has_real_uris_labels_in_two_languages_and_essential_skills(db):
     report = import_directory(db, builtin_directory())
     db.commit()
-    assert report.occupations >= 60 and report.skipped == 0
+    assert report.occupations >= 60
+    assert report.skipped == 0
     assert set(report.as_dict()["languages"]) == {"en", "it"}
     occupations = db.exec(select(EscoConcept).where(EscoConcept.kind == "occupation")).all()
     assert all(o.isco_group and len(o.isco_group) == 4 for o in occupations)
@@ -90,7 +92,9 @@ def test_cli_import_reports_in_one_line_or_json(settings, tmp_path):
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["occupations"] == 3
     bad = run(settings, "esco", "import", str(tmp_path))
-    assert bad.returncode == 2 and "holds no" in bad.stderr and "Traceback" not in bad.stderr
+    assert bad.returncode == 2
+    assert "holds no" in bad.stderr
+    assert "Traceback" not in bad.stderr
 
 
 def _search(client, headers, **params):
@@ -101,12 +105,12 @@ def _search(client, headers, **params):
 
 def test_search_by_word_prefix_in_any_language_accent_and_case_insensitive(client, world, catalogue):
     h = auth(client, world.counsellor_a)
-    assert _search(client, h, q="cuoc") == [O + "test-cook"]
-    assert _search(client, h, q="BADANTE") == [O + "test-care"]  # an Italian alternative label
-    assert _search(client, h, q="decoupe") == [S + "test-knife"]  # French "découper", no accent typed
-    assert _search(client, h, q="carrello elev") == [S + "test-forklift"]  # every word must match
+    assert _search(client, h, q="cuoc") == [OCC + "test-cook"]
+    assert _search(client, h, q="BADANTE") == [OCC + "test-care"]  # an Italian alternative label
+    assert _search(client, h, q="decoupe") == [SKILL + "test-knife"]  # French "découper", no accent typed
+    assert _search(client, h, q="carrello elev") == [SKILL + "test-forklift"]  # every word must match
     assert _search(client, h, q="carrello cuoco") == []
-    assert O + "test-warehouse" in _search(client, h, q="picking")
+    assert OCC + "test-warehouse" in _search(client, h, q="picking")
     # Words start words: "ook" is inside "cook" but starts nothing.
     assert _search(client, h, q="ook") == []
 
@@ -117,24 +121,26 @@ def test_search_filters_and_ranks_preferred_labels_first(client, world, catalogu
     assert _search(client, h, q="igiene", type="skill", lang="en") == []
     hits = client.get("/api/v1/esco/search", params={"q": "stock"}, headers=h).json()["items"]
     # "stock management" (a preferred label) before "stock handler" (an alternative label).
-    assert [hit["uri"] for hit in hits] == [S + "test-stock", O + "test-warehouse"]
+    assert [hit["uri"] for hit in hits] == [SKILL + "test-stock", OCC + "test-warehouse"]
     assert hits[1]["preferred"]["it"] == "magazziniere/magazziniera"
 
 
 def test_search_needs_two_letters_and_a_known_language(client, world, catalogue):
     h = auth(client, world.counsellor_a)
     short = client.get("/api/v1/esco/search", params={"q": "a "}, headers=h)
-    assert short.status_code == 422 and "q" in short.json()["detail"]
+    assert short.status_code == 422
+    assert "q" in short.json()["detail"]
     unknown = client.get("/api/v1/esco/search", params={"q": "cook", "lang": "xx"}, headers=h)
-    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "query.lang"
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["field"] == "query.lang"
 
 
 def test_concept_detail_lists_labels_and_essential_skills(client, world, catalogue):
     h = auth(client, world.counsellor_a)
-    body = client.get("/api/v1/esco/concept", params={"uri": O + "test-cook"}, headers=h).json()
+    body = client.get("/api/v1/esco/concept", params={"uri": OCC + "test-cook"}, headers=h).json()
     assert body["preferred"] == {"en": "cook", "it": "cuoco/cuoca"}
-    assert sorted(s["uri"] for s in body["essential_skills"]) == [S + "test-hygiene", S + "test-knife"]
+    assert sorted(s["uri"] for s in body["essential_skills"]) == [SKILL + "test-hygiene", SKILL + "test-knife"]
     assert body["optional_skills"][0]["preferred"]["en"] == "stock management"
     assert "line cook" in body["alternative"]["en"]
-    missing = client.get("/api/v1/esco/concept", params={"uri": O + "nope"}, headers=h)
+    missing = client.get("/api/v1/esco/concept", params={"uri": OCC + "nope"}, headers=h)
     assert missing.status_code == 404

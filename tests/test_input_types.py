@@ -12,8 +12,8 @@ import pytest
 from fastapi.routing import APIRoute
 
 from competenze.common import codes, fields
-from competenze.participants import schemas as participant_schemas
 from competenze.main import create_app
+from competenze.participants import schemas as participant_schemas
 from tests.factories import auth, create_participant
 
 STRICT_TYPES = {"int", "bool", "float", "date", "datetime"}
@@ -130,7 +130,8 @@ def test_values_of_another_type_are_refused_and_nothing_is_written(client, world
         listed = client.get(path, headers=h).json()
     assert response.status_code == 422, response.text
     assert [e["field"] for e in response.json()["errors"]] == [field]
-    assert listed == ([] if target == "education" else listed) and (target != "participant" or listed == [])
+    assert listed == ([] if target == "education" else listed)
+    assert target != "participant" or listed == []
 
 
 @pytest.mark.parametrize(
@@ -157,7 +158,8 @@ def test_times_need_their_zone_and_plausible_years(client, world, given_at, mess
         },
     )
     assert response.status_code == 422, response.text
-    assert response.json()["errors"][0]["field"] == "given_at" and message in response.json()["errors"][0]["message"]
+    assert response.json()["errors"][0]["field"] == "given_at"
+    assert message in response.json()["errors"][0]["message"]
 
 
 def test_the_published_types_are_still_accepted(client, world):
@@ -179,7 +181,8 @@ def test_the_published_types_are_still_accepted(client, world):
         headers=h,
     )
     assert response.status_code == 201, response.text
-    assert response.json()["isced_level"] == 3 and response.json()["completed"] is False
+    assert response.json()["isced_level"] == 3
+    assert response.json()["completed"] is False
     consent = client.post(
         f"/api/v1/participants/{participant['id']}/consents",
         headers=h,
@@ -252,7 +255,8 @@ def test_direction_marks_people_type_are_kept(client, world):
             "institution": institution,
         },
     )
-    assert response.status_code == 201 and response.json()["institution"] == institution
+    assert response.status_code == 201
+    assert response.json()["institution"] == institution
 
 
 def test_lines_a_browser_sends_with_crlf_are_kept_as_lines(client, world):

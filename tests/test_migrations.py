@@ -1,5 +1,6 @@
 """Migrations run from empty on this engine, and the models match them exactly."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -17,7 +18,8 @@ def _fresh_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'fresh.db'}"
 
 
-def test_upgrade_from_empty_then_models_match_then_downgrade(tmp_path, _template_db):
+@pytest.mark.usefixtures("_template_db")
+def test_upgrade_from_empty_then_models_match_then_downgrade(tmp_path):
     from alembic import command
 
     url = _fresh_url(tmp_path)
@@ -39,12 +41,14 @@ def test_upgrade_from_empty_then_models_match_then_downgrade(tmp_path, _template
             command.upgrade(alembic_config(PG_URL), "head")
 
 
-def test_constraint_names_follow_the_convention(_template_db, database_url):
+@pytest.mark.usefixtures("_template_db")
+def test_constraint_names_follow_the_convention(database_url):
     engine = make_engine(database_url)
     inspector = inspect(engine)
     for table in metadata.sorted_tables:
         for fk in inspector.get_foreign_keys(table.name):
-            assert fk["name"] and fk["name"].startswith(f"fk_{table.name}_"), fk
+            assert fk["name"], fk
+            assert fk["name"].startswith(f"fk_{table.name}_"), fk
         for unique in inspector.get_unique_constraints(table.name):
             assert unique["name"].startswith(f"uq_{table.name}_"), unique
     engine.dispose()

@@ -43,7 +43,7 @@ def test_wheel_carries_templates_and_migrations_and_runs_from_them(tmp_path):
     probe = f"""
 import json, competenze
 from competenze.migrate import upgrade
-from competenze.web.templating import environment, resource_dir
+from competenze.resources import environment, resource_dir
 upgrade("sqlite:///{tmp_path / "wheel.db"}")
 html = environment().get_template("errors/error.html").render(status=404, title="t", detail="d")
 print(json.dumps({{"package": competenze.__file__, "templates": str(resource_dir("templates")),
@@ -59,4 +59,5 @@ print(json.dumps({{"package": competenze.__file__, "templates": str(resource_dir
     )
     report = json.loads(result.stdout)
     assert report["package"].startswith(str(target))
-    assert report["templates"].startswith(str(target)) and report["rendered"]
+    assert report["templates"].startswith(str(target))
+    assert report["rendered"]

@@ -51,14 +51,15 @@ def test_crafted_cursors_are_a_422_naming_the_cursor_on_every_paginated_route(cl
             assert "not a cursor returned by this API" in response.json()["detail"]
         for raw in UNREADABLE:
             response = client.get(path, params={"cursor": raw}, headers=h)
-            assert response.status_code == 422 and response.json()["errors"][0]["field"] == "query.cursor", (path, raw)
+            assert response.status_code == 422, (path, raw)
+            assert response.json()["errors"][0]["field"] == "query.cursor", (path, raw)
 
 
 def test_every_paginated_route_walks_its_pages_with_its_own_cursors(client, world):
     h = auth(client, world.counsellor_a)
     ids = {create_participant(client, h, given_names=f"Walk{i}")["id"] for i in range(5)}
     participant = sorted(ids)[0]
-    for i in range(4):
+    for _ in range(4):
         client.get(f"/api/v1/participants/{participant}", headers=h)  # access-log entries
     for p in ids:
         client.post(f"/api/v1/participants/{p}/dossiers", headers=h, json={"profile": "public"})

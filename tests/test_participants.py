@@ -3,6 +3,7 @@
 import json
 
 import pytest
+
 from competenze.audit.models import AuditEvent
 from competenze.participants.models import Participant
 from tests.factories import auth, count_rows, create_participant, participant_body
@@ -20,8 +21,10 @@ def test_create_read_and_etag(client, world):
     assert created["counsellor_id"] == str(world.counsellor_a.id)  # defaults to the creator
     assert created["organisation_id"] == str(world.org_a.id)
     read = client.get(f"{BASE}/{created['id']}", headers=headers)
-    assert read.status_code == 200 and read.json() == created
-    assert read.headers["etag"] == '"1"' and read.headers["cache-control"] == "no-store"
+    assert read.status_code == 200
+    assert read.json() == created
+    assert read.headers["etag"] == '"1"'
+    assert read.headers["cache-control"] == "no-store"
 
 
 def test_update_requires_if_match_and_rejects_stale(client, world):
@@ -29,10 +32,12 @@ def test_update_requires_if_match_and_rejects_stale(client, world):
     p = create_participant(client, headers)
     url = f"{BASE}/{p['id']}"
     missing = client.patch(url, json={"residence_municipality": "Imola"}, headers=headers)
-    assert missing.status_code == 428 and "If-Match" in missing.json()["detail"]
+    assert missing.status_code == 428
+    assert "If-Match" in missing.json()["detail"]
     etag = client.get(url, headers=headers).headers["etag"]
     ok = client.patch(url, json={"residence_municipality": "Imola"}, headers={**headers, "If-Match": etag})
-    assert ok.status_code == 200 and ok.json()["residence_municipality"] == "Imola"
+    assert ok.status_code == 200
+    assert ok.json()["residence_municipality"] == "Imola"
     assert ok.headers["etag"] != etag
     stale = client.patch(url, json={"residence_municipality": "Carpi"}, headers={**headers, "If-Match": etag})
     assert stale.status_code == 412
@@ -48,7 +53,8 @@ def test_idempotent_create_returns_the_first_result_and_creates_once(client, wor
     assert second.headers["idempotent-replayed"] == "true"
     assert count_rows(engine, Participant) == 1
     different = client.post(BASE, json=participant_body(given_names="Other"), headers=headers)
-    assert different.status_code == 422 and "Idempotency-Key" in different.json()["detail"]
+    assert different.status_code == 422
+    assert "Idempotency-Key" in different.json()["detail"]
 
 
 def _access_actions(client, headers, participant_id):
@@ -59,11 +65,14 @@ def test_a_replay_rechecks_visibility_is_audited_and_is_not_cacheable(client, wo
     key = {"Idempotency-Key": "create-with-needs-1"}
     body = participant_body(support_needs="Needs an interpreter for Tigrinya")
     first = client.post(BASE, json=body, headers={**auth(client, world.counsellor_a), **key})
-    assert first.status_code == 201 and first.headers["cache-control"] == "no-store"
+    assert first.status_code == 201
+    assert first.headers["cache-control"] == "no-store"
     participant_id = first.json()["id"]
     again = client.post(BASE, json=body, headers={**auth(client, world.counsellor_a), **key})
-    assert again.status_code == 201 and again.headers["idempotent-replayed"] == "true"
-    assert again.headers["cache-control"] == "no-store" and again.headers["location"] == first.headers["location"]
+    assert again.status_code == 201
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.headers["cache-control"] == "no-store"
+    assert again.headers["location"] == first.headers["location"]
     assert again.json()["support_needs"] == "Needs an interpreter for Tigrinya"
     # The replay is a read of the record: it is on the participant's access log.
     assert _access_actions(client, auth(client, world.counsellor_a2), participant_id)[:2] == [
@@ -84,7 +93,8 @@ def test_a_replay_rechecks_visibility_is_audited_and_is_not_cacheable(client, wo
     h = auth(client, world.counsellor_a)
     assert client.get(f"{BASE}/{participant_id}", headers=h).status_code == 404
     replayed = client.post(BASE, json=body, headers={**h, **key})
-    assert replayed.status_code == 404 and "Tigrinya" not in replayed.text
+    assert replayed.status_code == 404
+    assert "Tigrinya" not in replayed.text
     assert replayed.json()["detail"] == client.get(f"{BASE}/{participant_id}", headers=h).json()["detail"]
 
 
@@ -99,8 +109,10 @@ def test_a_replay_shows_only_what_the_callers_role_may_see_now(client, world):
         user, json={"role": "org_admin"}, headers={**admin, "If-Match": client.get(user, headers=admin).headers["etag"]}
     )
     again = client.post(BASE, json=body, headers={**auth(client, world.counsellor_a), **key})
-    assert again.status_code == 201 and again.json()["id"] == first.json()["id"]
-    assert "support_needs" not in again.json() and "permit_type" not in again.json()
+    assert again.status_code == 201
+    assert again.json()["id"] == first.json()["id"]
+    assert "support_needs" not in again.json()
+    assert "permit_type" not in again.json()
 
 
 def test_a_replayed_sub_resource_is_audited_and_not_cacheable(client, world):
@@ -110,8 +122,10 @@ def test_a_replayed_sub_resource_is_audited_and_not_cacheable(client, world):
     body = {"isced_level": 3, "title": "Diploma", "country": "MA", "documents": "available"}
     first = client.post(path, json=body, headers={**h, "Idempotency-Key": "edu-1"})
     again = client.post(path, json=body, headers={**h, "Idempotency-Key": "edu-1"})
-    assert again.status_code == 201 and again.json() == first.json()
-    assert again.headers["idempotent-replayed"] == "true" and again.headers["cache-control"] == "no-store"
+    assert again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.headers["cache-control"] == "no-store"
     assert _access_actions(client, h, participant["id"])[:2] == ["request.replay", "education.create"]
 
 
@@ -123,7 +137,8 @@ def test_a_replay_of_a_deleted_record_is_a_404_not_the_deleted_data(client, worl
     first = client.post(path, json=body, headers={**h, "Idempotency-Key": "edu-del"})
     assert client.delete(first.headers["location"], headers={**h, "If-Match": first.headers["etag"]}).status_code == 204
     again = client.post(path, json=body, headers={**h, "Idempotency-Key": "edu-del"})
-    assert again.status_code == 404 and "ragioneria" not in again.text
+    assert again.status_code == 404
+    assert "ragioneria" not in again.text
     assert "new Idempotency-Key" in again.json()["detail"]
 
 
@@ -184,7 +199,8 @@ def test_same_idempotency_key_of_another_user_is_independent(client, world, engi
     body = participant_body()
     a = client.post(BASE, json=body, headers={**auth(client, world.counsellor_a), "Idempotency-Key": "k1"})
     b = client.post(BASE, json=body, headers={**auth(client, world.counsellor_b), "Idempotency-Key": "k1"})
-    assert a.status_code == b.status_code == 201 and a.json()["id"] != b.json()["id"]
+    assert a.status_code == b.status_code == 201
+    assert a.json()["id"] != b.json()["id"]
 
 
 def test_duplicate_warning_and_confirmation(client, world):
@@ -192,7 +208,8 @@ def test_duplicate_warning_and_confirmation(client, world):
     first = create_participant(client, headers)
     dup = client.post(BASE, json=participant_body(given_names="amína", family_name="EL IDRISSI"), headers=headers)
     assert dup.status_code == 409
-    assert dup.json()["existing_id"] == first["id"] and "confirm_duplicate=true" in dup.json()["detail"]
+    assert dup.json()["existing_id"] == first["id"]
+    assert "confirm_duplicate=true" in dup.json()["detail"]
     confirmed = client.post(f"{BASE}?confirm_duplicate=true", json=participant_body(), headers=headers)
     assert confirmed.status_code == 201
     # A counsellor of another organisation cannot see the first record, so gets no hint of it.
@@ -201,7 +218,7 @@ def test_duplicate_warning_and_confirmation(client, world):
 
 
 @pytest.mark.parametrize(
-    "field, value, fragment",
+    ("field", "value", "fragment"),
     [
         ("birth_date", "2099-01-01", "future"),
         ("country_of_birth", "XX", "ISO 3166"),
@@ -223,7 +240,8 @@ def test_invalid_input_is_422_naming_the_field_and_writes_nothing(client, world,
     assert response.status_code == 422, response.text
     body = response.json()
     assert body["type"].endswith("/validation-error")
-    assert field in body["detail"] and fragment.lower() in body["detail"].lower()
+    assert field in body["detail"]
+    assert fragment.lower() in body["detail"].lower()
     assert all(set(error) == {"field", "message"} for error in body["errors"])  # no echoed input
     assert count_rows(engine, Participant) == 0
     assert count_rows(engine, AuditEvent) == 0
@@ -245,11 +263,13 @@ def test_valid_fiscal_code_is_accepted_normalised_and_cross_checked(client, worl
         json=participant_body(given_names="B", fiscal_code="LDRMNA88C54Z330Z", birth_date="1988-03-15"),
         headers=headers,
     )
-    assert wrong_birth.status_code == 422 and "different birth date" in wrong_birth.json()["detail"]
+    assert wrong_birth.status_code == 422
+    assert "different birth date" in wrong_birth.json()["detail"]
     wrong_sex = client.post(
         BASE, json=participant_body(given_names="C", fiscal_code="LDRMNA88C54Z330Z", sex="male"), headers=headers
     )
-    assert wrong_sex.status_code == 422 and "different sex" in wrong_sex.json()["detail"]
+    assert wrong_sex.status_code == 422
+    assert "different sex" in wrong_sex.json()["detail"]
 
 
 def test_update_cannot_clear_required_fields_or_break_consistency(client, world):
@@ -258,9 +278,11 @@ def test_update_cannot_clear_required_fields_or_break_consistency(client, world)
     url = f"{BASE}/{p['id']}"
     etag = client.get(url, headers=headers).headers["etag"]
     cleared = client.patch(url, json={"family_name": None}, headers={**headers, "If-Match": etag})
-    assert cleared.status_code == 422 and "family_name" in cleared.json()["detail"]
+    assert cleared.status_code == 422
+    assert "family_name" in cleared.json()["detail"]
     early = client.patch(url, json={"arrival_date": "1970-01-01"}, headers={**headers, "If-Match": etag})
-    assert early.status_code == 422 and "arrival_date" in early.json()["detail"]
+    assert early.status_code == 422
+    assert "arrival_date" in early.json()["detail"]
     assert client.get(url, headers=headers).headers["etag"] == etag  # nothing changed
 
 
@@ -337,7 +359,8 @@ def test_restricted_details_only_for_counsellors_of_the_owning_organisation(clie
     assert seen["support_needs"] == "Needs a Tigrinya interpreter"
     admin_view = client.get(f"{BASE}/{p['id']}", headers=auth(client, world.admin_a))
     assert admin_view.status_code == 200
-    assert "permit_type" not in admin_view.json() and "support_needs" not in admin_view.json()
+    assert "permit_type" not in admin_view.json()
+    assert "support_needs" not in admin_view.json()
     listed = client.get(BASE, headers=auth(client, world.admin_a)).json()["items"][0]
     assert "support_needs" not in listed
     refused = client.post(
@@ -353,7 +376,8 @@ def test_close_and_closed_records_are_read_only(client, world):
     etag = client.get(url, headers=headers).headers["etag"]
     closed = client.post(f"{url}/close", json={"reason": "moved_away"}, headers={**headers, "If-Match": etag})
     assert closed.status_code == 200
-    assert closed.json()["status"] == "closed" and closed.json()["closure_reason"] == "moved_away"
+    assert closed.json()["status"] == "closed"
+    assert closed.json()["closure_reason"] == "moved_away"
     etag = closed.headers["etag"]
     assert (
         client.patch(url, json={"residence_municipality": "X"}, headers={**headers, "If-Match": etag}).status_code
@@ -365,9 +389,11 @@ def test_close_and_closed_records_are_read_only(client, world):
 def test_counsellor_must_belong_to_the_participants_organisation(client, world):
     headers = auth(client, world.counsellor_a)
     wrong = client.post(BASE, json=participant_body(counsellor_id=str(world.counsellor_b.id)), headers=headers)
-    assert wrong.status_code == 422 and "counsellor_id" in wrong.json()["detail"]
+    assert wrong.status_code == 422
+    assert "counsellor_id" in wrong.json()["detail"]
     right = client.post(BASE, json=participant_body(counsellor_id=str(world.counsellor_a2.id)), headers=headers)
-    assert right.status_code == 201 and right.json()["counsellor_id"] == str(world.counsellor_a2.id)
+    assert right.status_code == 201
+    assert right.json()["counsellor_id"] == str(world.counsellor_a2.id)
 
 
 def test_cross_organisation_access_is_404_everywhere(client, world):

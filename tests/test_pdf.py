@@ -95,7 +95,8 @@ def test_every_supported_language_carries_name_levels_and_dossier_id(language):
         )
     )
     assert "Amina El Idrissi" in text
-    assert DOSSIER_ID in text and "Dossier delle competenze" in text
+    assert DOSSIER_ID in text
+    assert "Dossier delle competenze" in text
     for level in ("B1", "A2", "Pre-A1"):
         assert level in text
     assert "https://competenze.example/verify/abc" in text
@@ -131,7 +132,8 @@ def test_the_second_language_is_really_there():
 
 def test_an_unsupported_script_falls_back_to_english_and_says_so():
     text = text_of(render(credential(), language="bn", verify_url="https://x/v/1", dossier_id=DOSSIER_ID))
-    assert "Languages" in text and "Bangla" in text  # CLDR's English name
+    assert "Languages" in text
+    assert "Bangla" in text
 
 
 def test_user_text_prints_literally():
@@ -156,7 +158,8 @@ def test_the_largest_allowed_dossier_renders_and_stays_bounded():
         for i in range(500)
     ]
     text = text_of(render(big, language="es", verify_url="https://x/v/1", dossier_id=DOSSIER_ID))
-    assert "Lavoro 59" in text and "Lavoro 60" not in text  # lists are capped
+    assert "Lavoro 59" in text
+    assert "Lavoro 60" not in text
     assert 60 * 590 < text.count("x") < 60 * 610  # each employer cut to its 600 characters (and not lost)
 
 
@@ -166,10 +169,10 @@ class DrawnText:
     def __init__(self):
         self.font, self.drawn = "", []
 
-    def setFont(self, name, size):  # noqa: N802 - ReportLab's names
+    def setFont(self, name, size):
         self.font = name
 
-    def drawString(self, x, y, text):  # noqa: N802
+    def drawString(self, x, y, text):
         self.drawn.append((x, self.font, text))
 
 
@@ -256,7 +259,8 @@ def test_a_joiner_before_a_lam_alef_does_not_break_the_pdf():
             dossier_id=DOSSIER_ID,
         )
     )
-    assert "Nour" in text and DOSSIER_ID in text
+    assert "Nour" in text
+    assert DOSSIER_ID in text
 
 
 def words_by_page(pdf: bytes) -> list[list[tuple[float, float, float, float, str]]]:
@@ -304,10 +308,12 @@ def test_long_sections_stay_inside_the_page_and_clear_of_the_footer():
     footers = set()
     for words in pages:
         for x0, top, x1, bottom, text in words:
-            assert MARGIN - 1 <= x0 and x1 <= width - MARGIN + 1, f"{text[:30]!r} runs past the margin ({x0}, {x1})"
+            assert MARGIN - 1 <= x0, f"{text[:30]!r} runs past the margin ({x0}, {x1})"
+            assert x1 <= width - MARGIN + 1, f"{text[:30]!r} runs past the margin ({x0}, {x1})"
             assert bottom < footer_top or top > footer_top, f"{text[:30]!r} is drawn across the footer line"
         footers.add(" ".join(re.sub(r"\d+", "N", text) for _x0, top, _x1, _bottom, text in words if top > footer_top))
-    assert len(pages) > 3 and "Passo 59" in " ".join(w[4] for words in pages for w in words)
+    assert len(pages) > 3
+    assert "Passo 59" in " ".join(w[4] for words in pages for w in words)
     assert len(footers) == 1  # the same footer on every page (bar its numbers), and nothing else down there
 
 
@@ -359,19 +365,25 @@ def test_what_a_participant_and_an_employer_read_is_in_both_languages():
     labels = catalogue()["labels"]
     # Plan and step statuses, and a finished step's completion date rather than its due date.
     assert f"{labels['plan_status_active']['it']} · {labels['plan_status_active']['uk']}" in text
-    assert "svolto il 01/12/2026 ·" in text and "виконано 01/12/2026" in text and "31/03/2027" not in text
-    assert "previsto · " in text and "entro il 01/05/2027" in text
+    assert "svolto il 01/12/2026 ·" in text
+    assert "виконано 01/12/2026" in text
+    assert "31/03/2027" not in text
+    assert "previsto · " in text
+    assert "entro il 01/05/2027" in text
     assert not re.search(r"\b(active|planned|done)\b", text)
     # A driving licence says what each of its values is.
     for key in ("driving_category", "driving_country", "driving_valid_until", "driving_status_in_italy"):
         assert f"{labels[key]['it']} · {labels[key]['uk']}:" in text, key
     assert "Categoria · Категорія: B" in text
     # Countries and languages in both languages (CLDR), digital competences by name.
-    assert "Marocco · Марокко" in text and "Arabo · Арабська" in text and "Italiano · Італійська" in text
+    assert "Marocco · Марокко" in text
+    assert "Arabo · Арабська" in text
+    assert "Italiano · Італійська" in text
     assert f"1.1 {labels['digital_competence_1.1']['it']} · {labels['digital_competence_1.1']['uk']}: 3" in text
     assert "1.1: 3" not in text
     # The CPI profile's contacts, which its JSON carries, are printed too.
-    assert "+393331234567" in text and "amina@example.org" in text
+    assert "+393331234567" in text
+    assert "amina@example.org" in text
 
 
 def test_the_public_profile_shows_only_milestones_reached_or_evidenced():
@@ -408,7 +420,8 @@ def test_the_public_profile_shows_only_milestones_reached_or_evidenced():
     public = credential()
     public["credentialSubject"]["italianMilestones"] = issued("public")
     text = _words(text_of(render(public, language="ar", verify_url="https://x/v/1", dossier_id=DOSSIER_ID)))
-    assert "non ancora raggiunto" not in text and "cittadinanza" not in text
+    assert "non ancora raggiunto" not in text
+    assert "cittadinanza" not in text
 
 
 def test_a_person_s_text_cannot_reorder_what_is_printed_around_it():
@@ -428,7 +441,9 @@ def test_a_person_s_text_cannot_reorder_what_is_printed_around_it():
     ]
     pdf = render(spoofed, language="uk", verify_url="https://x/v/1", dossier_id=DOSSIER_ID)
     text = text_of(pdf)
-    assert "gnp.exe" in text and "exe.png" not in text and "airiS" not in text
+    assert "gnp.exe" in text
+    assert "exe.png" not in text
+    assert "airiS" not in text
     line = next(
         words
         for words in (
@@ -442,7 +457,8 @@ def test_a_person_s_text_cannot_reorder_what_is_printed_around_it():
     institution = [w for w in line if w[4].startswith("gnp.exe") or "\ufb50" <= w[4][0] <= "\ufeff"]
     # Left to right: the whole institution (right to left inside its isolate), then
     # ", Siria · Сирія, 2006–2010" in their own order.
-    assert len(institution) == 3 and max(w[2] for w in institution) < x["Siria"] < x["Сирія,"] < x["2006–2010"], line
+    assert len(institution) == 3, line
+    assert max(w[2] for w in institution) < x["Siria"] < x["Сирія,"] < x["2006–2010"], line
 
 
 def test_digcomp_names_in_the_pdf_are_the_framework_s_own():

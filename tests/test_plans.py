@@ -9,7 +9,7 @@ from sqlalchemy import text
 from competenze.common.time import frozen
 from competenze.frameworks.esco.importer import import_directory
 from tests.factories import auth, create_participant
-from tests.test_esco import FIXTURE, O, S
+from tests.test_esco import FIXTURE, OCC, SKILL
 
 
 @pytest.fixture
@@ -45,18 +45,21 @@ def test_a_plan_goes_from_draft_to_completed_and_only_one_is_open(case):
         h,
         base,
         appraisal="Esperienza in cucina in Marocco; italiano A2.",
-        target_occupations=[O + "test-cook"],
+        target_occupations=[OCC + "test-cook"],
         horizon="2027-12-31",
         review_dates=["2027-03-01", "2026-12-15"],
     )
     body = client.get(plan, headers=h).json()
-    assert body["status"] == "draft" and body["participant_goals"] == "Fare la cuoca in un ristorante"
-    assert body["targets"][0]["essential_total"] == 2 and body["targets"][0]["coverage"] == 0.0
+    assert body["status"] == "draft"
+    assert body["participant_goals"] == "Fare la cuoca in un ristorante"
+    assert body["targets"][0]["essential_total"] == 2
+    assert body["targets"][0]["coverage"] == 0.0
     assert body["review_dates"] == ["2026-12-15", "2027-03-01"]
     assert client.post(f"{base}/plans", headers=h, json={}).status_code == 409
 
     refused = move(client, h, plan, etag, action="agree", agreed_on="2026-11-20", method="in_person")
-    assert refused.status_code == 409 and "at least one step" in refused.json()["detail"]
+    assert refused.status_code == 409
+    assert "at least one step" in refused.json()["detail"]
     assert move(client, h, plan, etag, action="agree").status_code == 422  # acceptance not recorded
     course, etag = step(
         client,
@@ -73,7 +76,8 @@ def test_a_plan_goes_from_draft_to_completed_and_only_one_is_open(case):
         client, h, plan, etag, kind="vocational_training", title="Corso HACCP", depends_on=[course["steps"][0]["id"]]
     )
     agreed = move(client, h, plan, etag, action="agree", agreed_on="2026-11-20", method="in_person")
-    assert agreed.status_code == 200 and agreed.json()["agreement_method"] == "in_person"
+    assert agreed.status_code == 200
+    assert agreed.json()["agreement_method"] == "in_person"
     etag = agreed.headers["etag"]
     active = move(client, h, plan, etag, action="activate")
     assert active.json()["status"] == "active"
@@ -82,7 +86,8 @@ def test_a_plan_goes_from_draft_to_completed_and_only_one_is_open(case):
 
     steps = {s["title"]: s["id"] for s in active.json()["steps"]}
     waiting = move(client, h, f"{plan}/steps/{steps['Corso HACCP']}", etag, action="start")
-    assert waiting.status_code == 409 and "waits for 1 other step" in waiting.json()["detail"]
+    assert waiting.status_code == 409
+    assert "waits for 1 other step" in waiting.json()["detail"]
     done = move(
         client,
         h,
@@ -95,10 +100,12 @@ def test_a_plan_goes_from_draft_to_completed_and_only_one_is_open(case):
     dropped = move(client, h, f"{plan}/steps/{steps['Corso HACCP']}", etag, action="drop", outcome="Corso annullato")
     etag = dropped.headers["etag"]
     completed = move(client, h, plan, etag, action="complete", note="Obiettivi raggiunti")
-    assert completed.status_code == 200 and completed.json()["closed_at"]
+    assert completed.status_code == 200
+    assert completed.json()["closed_at"]
     etag = completed.headers["etag"]
     frozen_plan = client.patch(plan, headers={**h, "If-Match": etag}, json={"appraisal": "x"})
-    assert frozen_plan.status_code == 409 and "closed plan" in frozen_plan.json()["detail"]
+    assert frozen_plan.status_code == 409
+    assert "closed plan" in frozen_plan.json()["detail"]
     listed = client.get(f"{base}/plans", headers=h).json()
     assert [p["status"] for p in listed] == ["completed"]
     new_plan(client, h, base)  # a new plan may start once the previous one is closed
@@ -114,9 +121,10 @@ def test_plan_changes_need_the_current_etag(case):
     stale = client.post(f"{plan}/steps", headers={**h, "If-Match": etag}, json={"kind": "other", "title": "x"})
     assert stale.status_code == 412
     bad = client.patch(
-        plan, headers={**h, "If-Match": changed.headers["etag"]}, json={"target_occupations": [O + "test-nothing"]}
+        plan, headers={**h, "If-Match": changed.headers["etag"]}, json={"target_occupations": [OCC + "test-nothing"]}
     )
-    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "target_occupations[0]"
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "target_occupations[0]"
 
 
 def test_history_says_who_changed_what_and_when(case, world):
@@ -129,7 +137,8 @@ def test_history_says_who_changed_what_and_when(case, world):
     revisions = client.get(f"{plan}/history", headers=h).json()
     assert [r["action"] for r in revisions] == ["plan.create", "plan.update", "step.create", "step.update"]
     assert revisions[1]["changes"] == {"horizon": ["2027-06-30", "2027-12-31"]}
-    assert revisions[3]["changes"] == {"due_date": [None, "2027-01-15"]} and revisions[3]["step_id"] == step_id
+    assert revisions[3]["changes"] == {"due_date": [None, "2027-01-15"]}
+    assert revisions[3]["step_id"] == step_id
     assert all(r["actor_id"] == str(world.counsellor_a.id) for r in revisions)
 
 
@@ -142,7 +151,8 @@ def test_overdue_steps_are_flagged_by_the_clock(case, world):
         assert client.get(plan, headers=auth(client, world.counsellor_a)).json()["overdue_steps"] == 0
     with frozen(datetime(2026, 12, 2, 8, tzinfo=UTC)):
         body = client.get(plan, headers=auth(client, world.counsellor_a)).json()
-        assert body["overdue_steps"] == 1 and body["steps"][0]["overdue"] is True
+        assert body["overdue_steps"] == 1
+        assert body["steps"][0]["overdue"] is True
 
 
 def _consent(client, h, base, org_id, purpose="referral"):
@@ -171,7 +181,8 @@ def test_referral_needs_consent_and_gives_limited_visibility_while_accepted(case
         f"{plan}/steps/{step_id}/referrals", headers=h, json={"to_organisation_id": str(world.org_b.id)}
     )
     assert refused.status_code == 409
-    assert "consent" in refused.json()["detail"] and refused.json()["missing_consent"]["purpose"] == "referral"
+    assert "consent" in refused.json()["detail"]
+    assert refused.json()["missing_consent"]["purpose"] == "referral"
     _consent(client, h, base, world.org_b.id, purpose="dossier_sharing")  # the wrong purpose does not count
     assert (
         client.post(
@@ -188,14 +199,17 @@ def test_referral_needs_consent_and_gives_limited_visibility_while_accepted(case
     assert referral["status"] == "pending"
 
     incoming = client.get("/api/v1/referrals", headers=hb).json()
-    assert [r["id"] for r in incoming] == [referral["id"]] and incoming[0]["participant_name"] is None
+    assert [r["id"] for r in incoming] == [referral["id"]]
+    assert incoming[0]["participant_name"] is None
     assert client.get(base, headers=hb).status_code == 404  # pending: not yet
     accepted = client.post(f"/api/v1/referrals/{referral['id']}/transitions", headers=hb, json={"action": "accept"})
-    assert accepted.status_code == 200 and accepted.json()["participant_name"] == "Amina El Idrissi"
+    assert accepted.status_code == 200
+    assert accepted.json()["participant_name"] == "Amina El Idrissi"
     for path in ("", "/languages", "/digital", "/education", "/work-experience", "/skills"):
         assert client.get(base + path, headers=hb).status_code == 200, path
     profile = client.get(base, headers=hb).json()
-    assert "permit_type" not in profile and "support_needs" not in profile
+    assert "permit_type" not in profile
+    assert "support_needs" not in profile
     for path in ("/consents", "/access-log", "/plans", "/literacy", "/language-assessments"):
         assert client.get(base + path, headers=hb).status_code == 404, path
     assert (
@@ -236,8 +250,10 @@ def test_after_the_consent_is_withdrawn_the_receiving_organisation_no_longer_see
         client.get("/api/v1/referrals", headers=hb).json()[0],
         client.get(f"/api/v1/referrals/{referral['id']}", headers=hb).json(),
     ):
-        assert seen["status"] == "ended" and seen["id"] == referral["id"]
-        assert seen["created_at"] == referral["created_at"] and seen["from_organisation_name"] == "Comune A"
+        assert seen["status"] == "ended"
+        assert seen["id"] == referral["id"]
+        assert seen["created_at"] == referral["created_at"]
+        assert seen["from_organisation_name"] == "Comune A"
         for hidden in (
             "participant_id",
             "participant_name",
@@ -251,10 +267,12 @@ def test_after_the_consent_is_withdrawn_the_receiving_organisation_no_longer_see
             "response_note",
         ):
             assert seen[hidden] is None, hidden
-        assert "Amina" not in str(seen) and "El Idrissi" not in str(seen)
+        assert "Amina" not in str(seen)
+        assert "El Idrissi" not in str(seen)
     # The referring organisation, which follows the person, still sees everything.
     own = client.get("/api/v1/referrals", headers=h, params={"direction": "outgoing"}).json()[0]
-    assert own["participant_id"] == referral["participant_id"] and own["note"] == "Amina ha due figli piccoli"
+    assert own["participant_id"] == referral["participant_id"]
+    assert own["note"] == "Amina ha due figli piccoli"
     # Reading redacted referrals read nothing of hers: her access log gains no entry for it.
     log_after = client.get(f"{base}/access-log", headers=h).json()["items"]
     by_b = [e for e in log_after if e["organisation_name"] == "Comune B"]
@@ -267,7 +285,7 @@ def test_a_referred_participant_is_found_by_one_probe_however_many_are_referred(
     built that list for every request: 5 ms each with 5,000 referrals). The database's own
     plan; on PostgreSQL, with scans priced out, an index exists for every step."""
     from competenze.auth.principals import Principal
-    from competenze.db import Prepared
+    from competenze.hotpath import Prepared
     from competenze.participants.visibility import visible_participant_query
 
     principal = Principal(kind="user", id=world.counsellor_b.id, organisation_id=world.org_b.id, role="counsellor")
@@ -277,7 +295,8 @@ def test_a_referred_participant_is_found_by_one_probe_however_many_are_referred(
             connection.execute(text("SET LOCAL enable_seqscan = off"))
         plan = query.plan(connection)
     if engine.dialect.name == "sqlite":
-        assert "LIST SUBQUERY" not in plan and "SCAN" not in plan, plan
+        assert "LIST SUBQUERY" not in plan, plan
+        assert "SCAN" not in plan, plan
         assert all(
             "(participant_id=?" in line for line in plan.splitlines() if "referral" in line or "consent" in line
         ), plan
@@ -344,14 +363,16 @@ def test_completing_a_referred_course_records_the_language_level_from_the_plan_s
     )
     assert done.status_code == 200, done.text
     assessment = client.get(f"{base}/language-assessments", headers=h).json()[0]
-    assert assessment["source_step_id"] == step_id and assessment["method"] == "certificate"
+    assert assessment["source_step_id"] == step_id
+    assert assessment["method"] == "certificate"
     assert assessment["organisation_id"] == str(world.org_b.id)
     milestones = {
         m["code"]: m["status"] for m in client.get(f"{base}/languages", headers=h).json()["italian_milestones"]
     }
     assert milestones["long_term_permit"] == "formally_evidenced"
     plan_body = client.get(plan, headers=h).json()
-    assert plan_body["steps"][0]["status"] == "done" and plan_body["steps"][0]["referral"]["status"] == "completed"
+    assert plan_body["steps"][0]["status"] == "done"
+    assert plan_body["steps"][0]["referral"]["status"] == "completed"
     assert plan_body["steps"][0]["responsible_organisation_id"] == str(world.org_b.id)
 
 
@@ -386,7 +407,8 @@ def test_recognition_and_certification_outcomes_update_the_education_and_skills(
     wrong = move(
         client, h, f"{plan}/steps/{recognition}", etag, action="complete", result={"digital_levels": {"1.1": 3}}
     )
-    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "result.digital_levels"
+    assert wrong.status_code == 422
+    assert wrong.json()["errors"][0]["field"] == "result.digital_levels"
     done = move(
         client,
         h,
@@ -397,7 +419,8 @@ def test_recognition_and_certification_outcomes_update_the_education_and_skills(
     )
     assert done.status_code == 200
     record = client.get(f"{base}/education", headers=h).json()
-    assert record[0]["recognition_status"] == "comparability_statement" and record[0]["source_step_id"] == recognition
+    assert record[0]["recognition_status"] == "comparability_statement"
+    assert record[0]["source_step_id"] == recognition
     done = move(
         client,
         h,
@@ -406,14 +429,15 @@ def test_recognition_and_certification_outcomes_update_the_education_and_skills(
         action="complete",
         result={
             "qualification": {"title": "Qualifica di Operatore della ristorazione", "isced_level": 3, "eqf_level": 3},
-            "certified_skills": [S + "test-hygiene"],
+            "certified_skills": [SKILL + "test-hygiene"],
         },
     )
     assert done.status_code == 200
     titles = {e["title"]: e for e in client.get(f"{base}/education", headers=h).json()}
     assert titles["Qualifica di Operatore della ristorazione"]["country"] == "IT"
     skills = client.get(f"{base}/skills", headers=h).json()
-    assert skills[0]["skill_uri"] == S + "test-hygiene" and skills[0]["method"] == "certificate"
+    assert skills[0]["skill_uri"] == SKILL + "test-hygiene"
+    assert skills[0]["method"] == "certificate"
     assert skills[0]["source_step_id"] == training
 
 
@@ -454,7 +478,7 @@ BAD_RESULTS = [  # (step kind, result, the field the 422 names)
         "result.qualification.title",
     ),
     ("vocational_training", {"certified_skills": ["http://example.org/not-esco"]}, "result.certified_skills[0]"),
-    ("internship", {"certified_skills": [S + "test-hygiene", 7]}, "result.certified_skills[1]"),
+    ("internship", {"certified_skills": [SKILL + "test-hygiene", 7]}, "result.certified_skills[1]"),
 ]
 
 
@@ -509,14 +533,16 @@ def test_caseload_orders_by_attention_and_lists_incoming_referrals(client, world
         assert response.status_code == 200, response.text
         rows = response.json()["items"]
         assert [r["given_names"] for r in rows] == ["Bea", "Ada", "Cai"]
-        assert rows[0]["overdue_steps"] == 1 and rows[0]["next_step_title"] == "Passo di Bea"
+        assert rows[0]["overdue_steps"] == 1
+        assert rows[0]["next_step_title"] == "Passo di Bea"
         assert rows[2]["plan_status"] is None
         by_name = client.get("/api/v1/caseload", params={"sort": "name", "limit": 2}, headers=h).json()
         assert [r["given_names"] for r in by_name["items"]] == ["Ada", "Bea"]
         rest = client.get(
             "/api/v1/caseload", params={"sort": "name", "cursor": by_name["next_cursor"]}, headers=h
         ).json()
-        assert [r["given_names"] for r in rest["items"]] == ["Cai"] and rest["next_cursor"] is None
+        assert [r["given_names"] for r in rest["items"]] == ["Cai"]
+        assert rest["next_cursor"] is None
     other = client.get("/api/v1/caseload", headers=auth(client, world.counsellor_a2)).json()
     assert other["items"] == []
     assert client.get(

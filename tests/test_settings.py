@@ -50,7 +50,8 @@ def test_environment_variables_configure_the_service(monkeypatch, tmp_path):
         Settings()
     monkeypatch.setenv("COMPETENZE_ACCESS_TOKEN_MINUTES", "5")
     settings = Settings()
-    assert settings.access_token_minutes == 5 and settings.keys_dir == tmp_path / "keys"
+    assert settings.access_token_minutes == 5
+    assert settings.keys_dir == tmp_path / "keys"
 
 
 def test_missing_signing_key_fails_fast(database_url, tmp_path):
@@ -83,7 +84,8 @@ def test_the_wal_is_checkpointed_off_the_request_path(tmp_path):
     finally:
         checkpointer.stop()
         writer.close()
-    assert before < 100_000 and after >= 1_000_000
+    assert before < 100_000
+    assert after >= 1_000_000
 
 
 def test_a_pull_waits_for_another_process_s_sqlite_lock_off_the_event_loop(tmp_path):
@@ -93,7 +95,8 @@ def test_a_pull_waits_for_another_process_s_sqlite_lock_off_the_event_loop(tmp_p
     import threading
     import time
 
-    from competenze.db import Busy, LoopConnection, make_engine, run_transaction
+    from competenze.db import make_engine
+    from competenze.hotpath import Busy, LoopConnection, run_transaction
 
     engine = make_engine(f"sqlite:///{tmp_path / 'busy.db'}")
     with engine.begin() as connection:
@@ -115,7 +118,7 @@ def test_a_pull_waits_for_another_process_s_sqlite_lock_off_the_event_loop(tmp_p
         connection.connection.driver_connection.execute("INSERT INTO t VALUES (2)")
         raise ValueError("the request failed after writing")
 
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="failed after writing"):
         loop.run(fails)
     loop.run(lambda connection: connection.connection.driver_connection.execute("INSERT INTO t VALUES (3)"))
     assert [row[0] for row in other.execute("SELECT x FROM t ORDER BY x")] == [1, 3]  # the failed one rolled back
@@ -128,7 +131,8 @@ def test_an_unreachable_database_on_the_hot_path_is_a_503_not_a_500():
     # as SQLAlchemy's.
     from sqlalchemy.exc import OperationalError
 
-    from competenze.db import make_engine, run_transaction
+    from competenze.db import make_engine
+    from competenze.hotpath import run_transaction
 
     engine = make_engine("postgresql://postgres@127.0.0.1:1/nowhere")
     with pytest.raises(OperationalError):

@@ -61,7 +61,8 @@ def test_an_address_is_throttled_across_accounts(client, world, settings):
     for i in range(settings.login_max_failures_per_ip):
         assert _attempt(client, f"spray{i}@test.example").status_code == 400
     blocked = _attempt(client, world.counsellor_a.email, PASSWORD)
-    assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) > 0
+    assert blocked.status_code == 429
+    assert int(blocked.headers["retry-after"]) > 0
 
 
 def test_an_account_attacked_from_many_addresses_gets_a_growing_bounded_delay_not_a_lock(app, world, settings):
@@ -83,7 +84,8 @@ def test_an_account_attacked_from_many_addresses_gets_a_growing_bounded_delay_no
         moment += timedelta(seconds=wait)
         with frozen(moment), from_address(app, f"203.0.113.{i + 1}") as bot:
             assert _attempt(bot, email).status_code == 400  # judged once the delay is over
-    assert waits == sorted(waits) and waits[-1] > waits[0], waits  # it grows
+    assert waits == sorted(waits), waits
+    assert waits[-1] > waits[0], waits  # it grows
     assert max(waits) <= settings.login_account_max_delay_seconds  # and stays bounded
     # The owner, from an address they never used, waits at most the bound, then gets in.
     with frozen(moment), from_address(app, "192.0.2.77") as owner:

@@ -188,9 +188,10 @@ def cmd_audit_verify(_args) -> int:
 
 
 def cmd_openapi_export(args) -> int:
+    from competenze.main import openapi_document
     from competenze.openapi import export
 
-    path = export(Path(args.output))
+    path = export(Path(args.output), openapi_document())
     print(f"wrote {path}")
     return 0
 

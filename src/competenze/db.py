@@ -1,20 +1,18 @@
-"""Engine, session-per-request and the metadata conventions shared by models and migrations."""
+"""Engine, session-per-request and the metadata conventions shared by models and migrations.
+
+The hot path's driver-level runners and prepared statements are in hotpath.py."""
 
 import hashlib
 import sqlite3
 import threading
-from collections import namedtuple
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, event, text
-from sqlalchemy.engine import Connection, Dialect, Engine, make_url
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.sql.expression import Executable
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
-from starlette.concurrency import run_in_threadpool
 
 from competenze.errors import AppError
 
@@ -46,7 +44,7 @@ def _sqlite_pragmas(dbapi_connection, record) -> None:
     # That is the usual trade for an embedded database; production runs on PostgreSQL.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    record.info["busy_timeout"] = BUSY_TIMEOUT_MS  # see _busy_timeout
+    record.info["busy_timeout"] = BUSY_TIMEOUT_MS  # see busy_timeout
     # Checkpoints (copying the WAL back into the database file, with an fsync) ran inside
     # whichever request's commit crossed 1000 pages and stalled it for up to ~300 ms under load.
     # The app checkpoints in the background (WalCheckpointer); this is the backstop.
@@ -89,11 +87,11 @@ def _sqlite_begin_immediate(conn) -> None:
     # Every request writes (at least an audit row), and the audit hash chain reads the last
     # row before appending. BEGIN IMMEDIATE takes the write lock up front so two requests
     # cannot both read the same chain head.
-    _busy_timeout(conn.connection, BUSY_TIMEOUT_MS)
+    busy_timeout(conn.connection, BUSY_TIMEOUT_MS)
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _busy_timeout(pooled, milliseconds: int) -> None:
+def busy_timeout(pooled, milliseconds: int) -> None:
     """Set a pooled SQLite connection's busy timeout, unless it is set already: the hot path
     begins with 0 (never wait in the event loop), every other transaction with
     BUSY_TIMEOUT_MS, and a connection mostly serves one kind in a row, so the PRAGMA rarely
@@ -145,6 +143,18 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+M = TypeVar("M", bound=SQLModel)
+
+
+def existing(session: Session, model: type[M], key: Any) -> M:
+    """A row that must be there (a foreign key points at it, in this transaction): a missing
+    one is a bug to report as such, not a None to carry on with."""
+    row = session.get(model, key)
+    if row is None:
+        raise LookupError(f"{model.__name__} {key} is missing, although a reference to it exists")
+    return row
+
+
 def serialise_on(session: Session, scope: str, key: str) -> None:
     """Until this transaction ends, other transactions asking for the same (scope, key) wait.
 
@@ -158,256 +168,6 @@ def serialise_on(session: Session, scope: str, key: str) -> None:
     digest = hashlib.sha256(f"{scope}\x00{key}".encode()).digest()
     first, second = (int.from_bytes(digest[i : i + 4], "big", signed=True) for i in (0, 4))
     session.execute(text("SELECT pg_advisory_xact_lock(:first, :second)"), {"first": first, "second": second})
-
-
-class DriverConnection:
-    """A pooled driver connection inside a transaction, for Prepared statements only."""
-
-    __slots__ = ("dialect", "connection")
-
-    def __init__(self, dialect: Dialect, connection: Any) -> None:
-        self.dialect, self.connection = dialect, connection
-
-
-# What Prepared statements run on: a SQLAlchemy connection (of a Session's transaction) or a
-# driver transaction of the hot path.
-AnyConnection = Connection | DriverConnection
-
-
-class Busy(Exception):
-    """SQLite's write lock is held elsewhere (another process) and we were told not to wait."""
-
-
-def run_transaction(engine: Engine, work: Callable[[DriverConnection], T], *, wait: bool = True) -> T:
-    """work(connection) as one transaction straight on a pooled driver connection: commit when
-    it returns, roll back on any error. The same BEGIN IMMEDIATE on SQLite as every Session
-    (see _sqlite_begin_immediate); psycopg opens its transaction at the first statement.
-
-    wait=False (SQLite): raise Busy at once, instead of waiting up to busy_timeout, when
-    another process holds the write lock."""
-    with _as_sqlalchemy_errors(engine.dialect):
-        pooled = engine.raw_connection()
-    try:
-        return _transaction_on(pooled, engine.dialect, work, wait)
-    finally:
-        pooled.close()
-
-
-def _transaction_on(pooled: Any, dialect: Dialect, work: Callable[[DriverConnection], T], wait: bool) -> T:
-    # Plain try blocks rather than context managers: this runs on every pull.
-    try:
-        try:
-            if dialect.name == "sqlite":
-                _begin_immediate(pooled, wait)
-            result = work(DriverConnection(dialect, pooled))
-            pooled.commit()
-            return result
-        except dialect.loaded_dbapi.Error as exc:
-            raise _sqlalchemy_error(dialect, exc, "", None) from exc
-    except BaseException:
-        try:
-            pooled.rollback()
-        except dialect.loaded_dbapi.Error:
-            pooled.invalidate()  # the connection is gone: the error that got us here is the one to report
-        raise
-
-
-class LoopConnection:
-    """The one SQLite connection an app keeps for the transactions it runs in its event loop
-    (in_transaction). Those run one at a time by construction (synchronous code in one
-    loop), so one connection serves them all, without a pool check-out and check-in per
-    request (a quarter of a pull's transaction overhead). Returned to the pool at shutdown,
-    or as soon as it breaks."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine, self._pooled = engine, None
-
-    def run(self, work: Callable[[DriverConnection], T]) -> T:
-        """work(connection) as one transaction, or Busy when another process holds the lock."""
-        if self._pooled is None:
-            with _as_sqlalchemy_errors(self.engine.dialect):
-                self._pooled = self.engine.raw_connection()
-        try:
-            return _transaction_on(self._pooled, self.engine.dialect, work, wait=False)
-        finally:
-            if not self._pooled.is_valid:
-                self.close()
-
-    def close(self) -> None:
-        if self._pooled is not None:
-            pooled, self._pooled = self._pooled, None
-            pooled.close()
-
-
-def _begin_immediate(pooled, wait: bool) -> None:
-    _busy_timeout(pooled, BUSY_TIMEOUT_MS if wait else 0)
-    try:
-        pooled.driver_connection.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        if wait or exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
-            raise
-        raise Busy() from None
-
-
-@contextmanager
-def _as_sqlalchemy_errors(dialect: Dialect, sql: str = "", parameters: Any = None) -> Iterator[None]:
-    # The error handlers (errors.py) answer SQLAlchemy's exceptions: a locked or unreachable
-    # database is a 503 whichever path met it.
-    try:
-        yield
-    except dialect.loaded_dbapi.Error as exc:
-        raise _sqlalchemy_error(dialect, exc, sql, parameters) from exc
-
-
-def _sqlalchemy_error(dialect: Dialect, exc: Exception, sql: str, parameters: Any) -> DBAPIError:
-    return DBAPIError.instance(sql, parameters, exc, dialect.loaded_dbapi.Error)
-
-
-async def in_transaction(request: Request, work: Callable[[DriverConnection], T]) -> T:
-    """Run `work(connection)` as the request's one transaction, for the hot path (the dossier
-    pull and list) whose whole job is one synchronous call of Prepared statements.
-
-    Measured on a pull: FastAPI runs each sync dependency and handler on a worker thread,
-    and those hops cost more than the work; an ORM Session's transaction costs ~125 us and a
-    SQLAlchemy Connection's ~60 us, against ~20 us for a pooled driver connection (less for
-    the LoopConnection, which is never checked out). On SQLite requests take turns anyway
-    (SQLiteTurnMiddleware) and each query takes microseconds, so the work runs right here in
-    the event loop, like the stored-bytes anchor of bench/ — unless another process holds the
-    write lock, then on a worker thread. On PostgreSQL it
-    runs on one worker thread so that requests overlap while they wait on the server. Any
-    error rolls everything back.
-    """
-    state = request.app.state
-    if state.loop_connection is None:
-        return await run_in_threadpool(run_transaction, state.engine, work)
-    try:
-        return state.loop_connection.run(work)
-    except Busy:
-        # Another process holds SQLite's write lock: wait for it on a worker thread, not here,
-        # where waiting would stop every other request (and /healthz) of this process.
-        return await run_in_threadpool(run_transaction, state.engine, work)
-
-
-async def in_session(request: Request, work: Callable[[Session], T]) -> T:
-    """Run `work(session)` as the request's one transaction on one worker thread: a creating
-    hot path (dossier issuance) without a thread hop per dependency."""
-
-    def run() -> T:
-        with transaction(request.app.state.engine) as session:
-            return work(session)
-
-    return await run_in_threadpool(run)
-
-
-class Prepared:
-    """A Core statement compiled once per database kind and run straight on the driver's
-    cursor, inside the caller's transaction.
-
-    For the statements every request runs (who is calling, the client quota, the audit
-    append, the dossier pull), SQLAlchemy's per-execution machinery cost ~38 us a statement
-    here against ~3 us for sqlite3 itself, most of a dossier pull (bench/dossiers.py).
-    Values still pass through SQLAlchemy's own type processors both ways, so they are stored
-    and read exactly as the ORM stores and reads them; driver errors are re-raised as
-    SQLAlchemy's, as a normal execution would.
-    """
-
-    def __init__(self, statement: Executable, *, column_keys: list[str] | None = None) -> None:
-        self.statement, self.column_keys = statement, column_keys
-        self._compiled: dict[tuple[str, str, str], tuple] = {}
-
-    def _for(self, dialect: Dialect) -> tuple:
-        key = (dialect.name, dialect.driver, dialect.paramstyle)
-        found = self._compiled.get(key)
-        if found is None:
-            compiled = self.statement.compile(dialect=dialect, column_keys=self.column_keys)
-            # What only SQLAlchemy's own execution handles: Python-side column defaults,
-            # expanding IN (...) lists, parameters rendered at execution, escaped names.
-            if (
-                compiled.insert_prefetch
-                or compiled.post_compile_params
-                or compiled.literal_execute_params
-                or compiled.escaped_bind_names
-            ):
-                raise TypeError("db.Prepared cannot run this statement; use a Session or Connection")
-            # dialect_impl: the type as this database stores it (e.g. SQLite's DATETIME text).
-            binds = {
-                name: (bind.effective_value, bind.type.dialect_impl(dialect).bind_processor(dialect))
-                for name, bind in compiled.binds.items()
-            }
-            # Positional drivers (sqlite3) take a list in the statement's order, where a name
-            # may appear twice (its value is processed once); named ones (psycopg) a dict.
-            names = tuple(binds)
-            order = [names.index(name) for name in compiled.positiontup] if compiled.positiontup is not None else None
-            columns = list(getattr(self.statement, "exported_columns", ()))
-            results = [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns]
-            found = self._compiled[key] = (
-                compiled.string,
-                names,
-                order,
-                [(name, *spec) for name, spec in binds.items()],
-                results if any(results) else None,
-                namedtuple("Row", [column.key for column in columns], rename=True),
-            )  # row.name, as Core rows
-        return found
-
-    @staticmethod
-    def _parameters(names: tuple, order: list[int] | None, binds: list, values: list[dict[str, Any]]) -> list:
-        parameters = [
-            [
-                v if (v := given.get(name, default)) is None or process is None else process(v)
-                for name, default, process in binds
-            ]
-            for given in values
-        ]
-        if order is not None:
-            return [[p[i] for i in order] for p in parameters]
-        return [dict(zip(names, p)) for p in parameters]
-
-    def _run(self, connection: AnyConnection, values: list[dict[str, Any]], many: bool) -> list[tuple]:
-        sql, names, order, binds, results, row_type = self._for(connection.dialect)
-        parameters = self._parameters(names, order, binds, values)
-        cursor = connection.connection.driver_connection.cursor()  # the driver's own, unwrapped
-        try:  # not _as_sqlalchemy_errors: a context manager per statement was measurable here
-            if many:
-                cursor.executemany(sql, parameters)
-                return []
-            cursor.execute(sql, parameters[0])
-            rows = cursor.fetchall() if cursor.description else []
-        except connection.dialect.loaded_dbapi.Error as exc:
-            raise _sqlalchemy_error(connection.dialect, exc, sql, parameters) from exc
-        finally:
-            cursor.close()
-        if not row_type._fields:  # a statement with no declared columns (text())
-            return [tuple(row) for row in rows]
-        if results is None:
-            return [row_type._make(row) for row in rows]
-        return [
-            row_type._make([v if process is None else process(v) for process, v in zip(results, row)]) for row in rows
-        ]
-
-    def rows(self, connection: AnyConnection, **values: Any) -> list[tuple]:
-        return self._run(connection, [values], many=False)
-
-    def first(self, connection: AnyConnection, **values: Any) -> tuple | None:
-        rows = self._run(connection, [values], many=False)
-        return rows[0] if rows else None
-
-    def many(self, connection: AnyConnection, values: list[dict[str, Any]]) -> None:
-        self._run(connection, values, many=True)
-
-    def plan(self, connection: AnyConnection, **values: Any) -> str:
-        """How the database would run the statement with these values, as it says it: the
-        plan for bound values, which can differ from the plan for the same values written
-        into the text (SQLite's does)."""
-        sql, names, order, binds, _, _ = self._for(connection.dialect)
-        parameters = self._parameters(names, order, binds, [values])
-        explain = "EXPLAIN QUERY PLAN " if connection.dialect.name == "sqlite" else "EXPLAIN "
-        cursor = connection.connection.driver_connection.cursor()
-        try:
-            cursor.execute(explain + sql, parameters[0])
-            return "\n".join(str(row[-1]) for row in cursor.fetchall())
-        finally:
-            cursor.close()
 
 
 # scope="function": the commit runs before the response is sent, so a client never sees a

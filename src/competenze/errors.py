@@ -11,11 +11,13 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from competenze.resources import environment
 
 log = logging.getLogger("competenze")
 
@@ -133,9 +135,9 @@ def problem_response(
 ) -> Response:
     request_id = getattr(request.state, "request_id", None)
     if _wants_html(request):
-        from competenze.web.templating import render_error_page
-
-        response = render_error_page(request, status=status, title=title, detail=detail, request_id=request_id)
+        page = environment().get_template("errors/error.html")
+        html = page.render(status=status, title=title, detail=detail, request_id=request_id)
+        response: Response = HTMLResponse(html, status_code=status)
     else:
         body: dict[str, Any] = {
             "type": PROBLEM_BASE + slug,
@@ -258,7 +260,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(request, exc.status_code, slug, title, detail, headers)
 
     @app.exception_handler(StaleDataError)
-    async def _stale(request: Request, exc: StaleDataError) -> Response:
+    async def _stale(request: Request, _exc: StaleDataError) -> Response:
         e = PreconditionFailed("Someone else changed this record; read it again and retry.")
         return problem_response(request, e.status, e.slug, e.title, e.detail)
 

@@ -2,11 +2,12 @@
 
 import gc
 import logging
+import tempfile
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import fastapi_offline
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
@@ -16,14 +17,16 @@ from sqlmodel import Session, col, select
 from competenze.assessments.digital.router import router as digital_router
 from competenze.assessments.experience.router import router as experience_router
 from competenze.assessments.language.router import router as language_router
+from competenze.auth import keys as signing_keys
 from competenze.auth.keys import KeyRing
 from competenze.auth.router import router as auth_router
 from competenze.config import Settings, get_settings
-from competenze.db import LoopConnection, WalCheckpointer, make_engine
+from competenze.db import WalCheckpointer, make_engine
 from competenze.dossiers.router import pull_router as dossier_pull_router
 from competenze.dossiers.router import router as dossiers_router
 from competenze.errors import install_error_handlers
 from competenze.frameworks.router import router as frameworks_router
+from competenze.hotpath import LoopConnection
 from competenze.openapi import published
 from competenze.organisations.models import Organisation
 from competenze.organisations.router import router as organisations_router
@@ -137,7 +140,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok"}
 
     @app.get("/readyz", include_in_schema=False)
-    def readyz(request: Request) -> JSONResponse:
+    def readyz() -> JSONResponse:
         """The database answers and a signing key is loaded: ready for traffic."""
         try:
             with engine.connect() as connection:
@@ -149,3 +152,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"status": "ready"})
 
     return app
+
+
+def openapi_document() -> dict:
+    """The schema of an app built with neutral settings (so the file does not depend on
+    the machine that exported it)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        signing_keys.generate(Path(tmp) / "keys")
+        app = create_app(
+            Settings(
+                database_url=f"sqlite:///{tmp}/schema.db",
+                keys_dir=Path(tmp) / "keys",
+                docs_enabled=True,
+                environment="development",
+            )
+        )
+        return app.openapi()

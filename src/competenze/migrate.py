@@ -3,7 +3,7 @@
 from alembic import command
 from alembic.config import Config
 
-from competenze.web.templating import resource_dir
+from competenze.resources import resource_dir
 
 
 def alembic_config(database_url: str) -> Config:

@@ -9,7 +9,7 @@ from sqlmodel import Session, SQLModel, col, select
 from competenze.assessments.evidence import Method
 from competenze.assessments.provenance import ProvenanceIn
 from competenze.audit import service as audit
-from competenze.audit.service import AccessContext
+from competenze.common.context import AccessContext
 from competenze.common.time import utcnow
 from competenze.errors import Conflict, NotFound, field_error
 from competenze.organisations.models import User

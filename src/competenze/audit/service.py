@@ -2,7 +2,6 @@
 
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import insert, text
 from sqlalchemy import select as sa_select
@@ -16,29 +15,15 @@ from competenze.audit.chain import (
     first_break,
 )
 from competenze.audit.models import AuditEvent
+from competenze.common.context import AccessContext
 from competenze.common.time import utcnow
-from competenze.db import AnyConnection, Prepared
+from competenze.hotpath import AnyConnection, Prepared
+from competenze.organisations.models import Organisation
 
 CHAIN_LOCK_ID = 7_265_100  # any constant; names the PostgreSQL advisory lock of the chain
 
 
-@dataclass(frozen=True)
-class AccessContext:
-    """Who is acting, for which organisation, why, and in which request."""
-
-    actor_type: str  # "user" | "client" | "system"
-    actor_id: str
-    organisation_id: uuid.UUID | None
-    purpose: str
-    request_id: str
-
-    @property
-    def key(self) -> str:
-        """The actor as a stable string (idempotency records, quotas), as Principal.key."""
-        return f"{self.actor_type}:{self.actor_id}"
-
-
-# Every request appends to the log: built once, run as prepared statements (db.Prepared).
+# Every request appends to the log: built once, run as prepared statements (hotpath.Prepared).
 _LOCK_CHAIN = Prepared(text("SELECT pg_advisory_xact_lock(:id)"))
 _HEAD = Prepared(sa_select(AuditEvent.__table__.c.hash).order_by(AuditEvent.__table__.c.seq.desc()).limit(1))
 _APPEND = Prepared(insert(AuditEvent.__table__), column_keys=[*HASHED_FIELDS, "prev_hash", "hash"])
@@ -54,7 +39,7 @@ def _chain_head(connection: AnyConnection) -> str:
 
 
 def record(
-    session: Session,
+    where: Session | AnyConnection,
     ctx: AccessContext,
     action: str,
     *,
@@ -62,26 +47,14 @@ def record(
     object_id: object = None,
     participant_ids: Sequence[uuid.UUID | None] = (None,),
 ) -> None:
-    """Append one event per participant concerned (one with no participant by default)."""
-    session.flush()  # whatever the request wrote before comes first
-    append(
-        session.connection(), ctx, action, object_type=object_type, object_id=object_id, participant_ids=participant_ids
-    )
-
-
-def append(
-    connection: AnyConnection,
-    ctx: AccessContext,
-    action: str,
-    *,
-    object_type: str,
-    object_id: object = None,
-    participant_ids: Sequence[uuid.UUID | None] = (None,),
-) -> None:
-    """record() for a request that works on a Connection, without the ORM."""
-    now = utcnow()
+    """Append one event per participant concerned (one with no participant by default), in
+    the caller's transaction: a Session's (what it wrote before is flushed first, so that it
+    comes first) or a connection of the hot path."""
+    if isinstance(where, Session):
+        where.flush()
+        where = where.connection()
     fields = {
-        "occurred_at": now,
+        "occurred_at": utcnow(),
         "actor_type": ctx.actor_type,
         "actor_id": ctx.actor_id,
         "organisation_id": ctx.organisation_id,
@@ -92,13 +65,13 @@ def append(
         "purpose": ctx.purpose,
         "request_id": ctx.request_id,
     }
-    links = chained(_chain_head(connection), fields, list(participant_ids))
+    links = chained(_chain_head(where), fields, list(participant_ids))
     rows = [
         {**fields, "participant_id": participant_id, "prev_hash": prev, "hash": digest}
-        for participant_id, (prev, digest) in zip(participant_ids, links)
+        for participant_id, (prev, digest) in zip(participant_ids, links, strict=True)
     ]
     # One multi-row statement: a page of 200 dossiers is 200 events, in chain order.
-    _APPEND.many(connection, rows)
+    _APPEND.many(where, rows)
 
 
 def _rows(session: Session, batch: int = 5000) -> Iterator[tuple[int, str, str, dict]]:
@@ -133,8 +106,6 @@ def access_log(
     session: Session, participant_id: uuid.UUID, *, before_seq: int | None, limit: int
 ) -> list[tuple[AuditEvent, str | None]]:
     """Events about one participant, newest first, with the acting organisation's name."""
-    from competenze.organisations.models import Organisation
-
     query = (
         select(AuditEvent, Organisation.name)
         .join(Organisation, col(Organisation.id) == col(AuditEvent.organisation_id), isouter=True)

@@ -15,12 +15,13 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import bindparam, select
 
-from competenze.audit.service import AccessContext
 from competenze.auth.models import RefreshToken
 from competenze.auth.principals import Principal
 from competenze.auth.tokens import USER_ACCESS, InvalidToken, verify_access_token
-from competenze.db import AnyConnection, Prepared, SessionDep
+from competenze.common.context import AccessContext
+from competenze.db import SessionDep
 from competenze.errors import Forbidden, Unauthorized
+from competenze.hotpath import AnyConnection, Prepared
 from competenze.organisations.models import ApiClient, User
 
 _bearer = HTTPBearer(auto_error=False, description="An access token from POST /api/v1/auth/token")
@@ -33,7 +34,7 @@ def _uuid(value: object) -> uuid.UUID:
         raise InvalidToken("malformed identifier") from None
 
 
-# They run on every authenticated request: built once, run as prepared statements (db.Prepared).
+# They run on every authenticated request: built once, run as prepared statements (hotpath.Prepared).
 _users, _clients, _refresh = User.__table__.c, ApiClient.__table__.c, RefreshToken.__table__.c
 _USER = Prepared(
     select(_users.is_active, _users.token_version, _users.role, _users.organisation_id).where(

@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Literal
 
-from competenze.audit.service import AccessContext
+from competenze.common.context import AccessContext
 
 # The purpose recorded in the audit log when a principal reads or writes personal data.
 DEFAULT_PURPOSE = {

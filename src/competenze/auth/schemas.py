@@ -7,7 +7,7 @@ from pydantic import BaseModel
 
 class TokenResponse(BaseModel):
     access_token: str
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 (the OAuth token type, not a secret)
     expires_in: int
     refresh_token: str | None = None
     scope: str | None = None

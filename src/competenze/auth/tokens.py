@@ -23,7 +23,7 @@ from competenze.auth.keys import KeyRing
 from competenze.common.time import utcnow
 
 ALGORITHM = "ES256"
-ACCESS_TOKEN_TYPE = "at+jwt"  # RFC 9068
+ACCESS_TOKEN_TYPE = "at+jwt"  # noqa: S105 (RFC 9068 media type, not a secret)
 MAX_TOKEN_BYTES = 4096
 CLOCK_SKEW_SECONDS = 10
 FORBIDDEN_HEADERS = frozenset({"jku", "x5u", "jwk", "x5c", "crit"})

@@ -76,7 +76,7 @@ def decode_cursor(cursor: str, *shape: type) -> list[Any]:
         raise invalid from None
     if not isinstance(values, list) or len(values) != len(shape):
         raise invalid
-    decoded = [_position(kind, value) for kind, value in zip(shape, values)]
+    decoded = [_position(kind, value) for kind, value in zip(shape, values, strict=True)]
     if any(value is None for value in decoded):
         raise invalid
     return decoded

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from competenze.common.models import RateLimitBucket
 from competenze.common.time import utcnow
-from competenze.db import AnyConnection, Prepared
+from competenze.hotpath import AnyConnection, Prepared
 
 
 def live(session: Session, key: str, *, window_seconds: int) -> RateLimitBucket | None:

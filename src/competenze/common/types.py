@@ -27,7 +27,7 @@ class UTCDateTime(TypeDecorator):
             return value.replace(tzinfo=None)
         return value
 
-    def process_result_value(self, value: datetime | None, dialect):
+    def process_result_value(self, value: datetime | None, dialect):  # noqa: ARG002 (TypeDecorator's signature)
         if value is None:
             return None
         if value.tzinfo is None:

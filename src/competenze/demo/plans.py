@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
-from competenze.audit.service import AccessContext
 from competenze.auth.principals import Principal
+from competenze.common.context import AccessContext
 from competenze.common.time import today
 from competenze.frameworks.esco.models import EscoLabel
 from competenze.organisations.models import Organisation, User
@@ -194,7 +194,7 @@ def seed_plans(session: Session, seeded: dict[str, Participant], orgs: dict[str,
             )
         if final in ("active", "completed"):
             service.move_plan(session, ctx, plan, PlanTransition(action="activate"))
-        for step_id, (kind, title, due, extra, referral, action) in zip(created, steps, strict=True):
+        for step_id, (_kind, _title, _due, _extra, referral, action) in zip(created, steps, strict=True):
             step = service.get_step(session, plan, step_id)
             if referral is not None:
                 _refer(session, ctx, participant, plan, step, orgs[referral[0]], referral[1], by_org)

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from competenze.audit.service import AccessContext
 from competenze.auth.passwords import hash_password
 from competenze.auth.principals import Principal
+from competenze.common.context import AccessContext
 from competenze.common.text import fold
 from competenze.common.time import utcnow
 from competenze.organisations.models import ApiClient, Organisation, User

@@ -6,15 +6,12 @@ restricted table (fine permit type, support needs) is never read here.
 
 Issuing is a hot path (>= 200 issuances/s, bench/dossiers.py), and building ORM queries and
 ORM objects was most of its cost. So the records are read with statements built once and
-run as db.Prepared statements, selecting only the columns the dossier and the shared rules
+run as hotpath.Prepared statements, selecting only the columns the dossier and the shared rules
 read, as plain rows with attribute access (the rules take them as they take model
 instances). The ESCO labels of occupations, skills and plan targets come in one lookup.
 """
 
-from collections import namedtuple
-
 from sqlalchemy import bindparam, select
-from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from competenze.assessments.digital import scoring
@@ -30,31 +27,20 @@ from competenze.assessments.experience.models import (
 )
 from competenze.assessments.language import service as language
 from competenze.assessments.language.models import LanguageAssessment
-from competenze.db import Prepared
 from competenze.dossiers.document import Snapshot
 from competenze.frameworks.catalogue import cefr, digcomp
 from competenze.frameworks.esco import service as esco
+from competenze.hotpath import Prepared
 from competenze.participants.models import Participant
 from competenze.plans.models import PlanStep, TransitionPlan
 
 LABEL_LANGS = ("it", "en")
 
 
-class _Read:
-    """A select run as a db.Prepared statement, its rows as named tuples."""
-
-    def __init__(self, statement) -> None:
-        self._prepared = Prepared(statement)
-        self._row = namedtuple("Row", [column.key for column in statement.selected_columns])
-
-    def __call__(self, connection: Connection, **values) -> list:
-        return [self._row._make(row) for row in self._prepared.rows(connection, **values)]
-
-
-def _records(model, columns: tuple[str, ...], order) -> _Read:
+def _records(model, columns: tuple[str, ...], order) -> Prepared:
     """A participant's rows of one table: the given columns, ordered by order(table columns)."""
     table = model.__table__
-    return _Read(
+    return Prepared(
         select(*(table.c[name] for name in columns))
         .where(table.c.participant_id == bindparam("participant_id"))
         .order_by(*order(table.c))
@@ -124,19 +110,19 @@ WORK_ROWS = _records(
 )
 SKILL_ROWS = _records(SkillClaim, ("id", "supersedes_id", "skill_uri", "method"), lambda c: [c.recorded_at])
 _SHEET = ParticipantSheet.__table__
-DRIVING_LICENCES = _Read(
+DRIVING_LICENCES = Prepared(
     select(_SHEET.c.data).where(
         _SHEET.c.participant_id == bindparam("participant_id"), _SHEET.c.kind == "driving_licences"
     )
 )
 _PLAN, _STEP = TransitionPlan.__table__, PlanStep.__table__
-LATEST_PLAN = _Read(
+LATEST_PLAN = Prepared(
     select(_PLAN.c.id, _PLAN.c.status, _PLAN.c.agreed_on, _PLAN.c.horizon, _PLAN.c.target_occupations)
     .where(_PLAN.c.participant_id == bindparam("participant_id"))
     .order_by(_PLAN.c.created_at.desc())
     .limit(1)
 )
-PLAN_STEPS = _Read(
+PLAN_STEPS = Prepared(
     select(_STEP.c.kind, _STEP.c.title, _STEP.c.status, _STEP.c.due_date, _STEP.c.completed_on)
     .where(_STEP.c.plan_id == bindparam("plan_id"))
     .order_by(_STEP.c.due_date, _STEP.c.created_at)
@@ -304,12 +290,12 @@ def snapshot(session: Session, p: Participant) -> Snapshot:
     if session.autoflush:
         session.flush()
     connection, pid = session.connection(), p.id
-    work_rows = WORK_ROWS(connection, participant_id=pid)
+    work_rows = WORK_ROWS.rows(connection, participant_id=pid)
     strongest = strongest_evidence(
-        (c.skill_uri, Method(c.method)) for c in live(SKILL_ROWS(connection, participant_id=pid))
+        (c.skill_uri, Method(c.method)) for c in live(SKILL_ROWS.rows(connection, participant_id=pid))
     )
-    plan_row = next(iter(LATEST_PLAN(connection, participant_id=pid)), None)
-    steps = PLAN_STEPS(connection, plan_id=plan_row.id) if plan_row is not None else []
+    plan_row = next(iter(LATEST_PLAN.rows(connection, participant_id=pid)), None)
+    steps = PLAN_STEPS.rows(connection, plan_id=plan_row.id) if plan_row is not None else []
     labels = esco.preferred_labels(
         session,
         [
@@ -319,14 +305,14 @@ def snapshot(session: Session, p: Participant) -> Snapshot:
         ],
         LABEL_LANGS,
     )
-    langs, milestones = languages(LANGUAGE_ROWS(connection, participant_id=pid), p)
-    sheet = next(iter(DRIVING_LICENCES(connection, participant_id=pid)), None)
+    langs, milestones = languages(LANGUAGE_ROWS.rows(connection, participant_id=pid), p)
+    sheet = next(iter(DRIVING_LICENCES.rows(connection, participant_id=pid)), None)
     return Snapshot(
         person=person(p),
         languages=langs,
         italian_milestones=milestones,
-        digital=digital(DIGITAL_ROWS(connection, participant_id=pid)),
-        education=education(EDUCATION_ROWS(connection, participant_id=pid)),
+        digital=digital(DIGITAL_ROWS.rows(connection, participant_id=pid)),
+        education=education(EDUCATION_ROWS.rows(connection, participant_id=pid)),
         work_experience=work(work_rows, labels),
         skills=skills(strongest, labels),
         driving_licences=driving_licences(sheet.data if sheet is not None else None),

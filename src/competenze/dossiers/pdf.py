@@ -42,7 +42,7 @@ from competenze.dossiers.pdf_qr import draw_qr
 from competenze.dossiers.pdf_text import draw
 
 
-def _header(w: Writer, credential: dict, verify_url: str) -> None:
+def _header(w: Writer, verify_url: str) -> None:
     w.text(MARGIN, w.y - 18, w.l.it("document_title"), 18, bold=True)
     w.text(MARGIN, w.y - 38, w.l.other("document_title"), 14, bold=True, color=GREY)
     w.y -= 48
@@ -291,7 +291,7 @@ def render(credential: dict, *, language: str | None, verify_url: str, dossier_i
     canvas.setTitle(f"{labels.it('document_title')} – {clip(subject.get('person', {}).get('familyName'))}")
     canvas.setAuthor((credential.get("issuingOrganisation") or {}).get("name", "competenze"))
     w = Writer(canvas, labels)
-    _header(w, credential, verify_url)
+    _header(w, verify_url)
     if language and language != second and language != "it":
         w.y -= (
             w.block(

@@ -23,7 +23,6 @@ from competenze.common.text import REFUSED_POINTS
 from competenze.dossiers.pdf_text import ISOLATES, draw, width
 from competenze.frameworks.catalogue import cefr
 
-
 GREY, LIGHT = Color(0.35, 0.35, 0.35), Color(0.93, 0.93, 0.93)
 WIDTH, HEIGHT = A4
 MARGIN, FOOTER = 40, 40
@@ -93,7 +92,7 @@ class Pages(Canvas):
         super().__init__(*args, **kwargs)
         self._pages, self._footer = [], footer
 
-    def showPage(self):  # noqa: N802 - ReportLab's name
+    def showPage(self):
         self._pages.append(dict(self.__dict__))
         self._startPage()
 

@@ -13,9 +13,9 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, col, select
 
 from competenze.audit import service as audit
-from competenze.audit.service import AccessContext
 from competenze.auth.keys import KeyRing
 from competenze.common import ratelimit
+from competenze.common.context import AccessContext
 from competenze.common.names import country_name, language_name
 from competenze.common.time import iso_z
 from competenze.config import Settings
@@ -26,7 +26,7 @@ from competenze.dossiers.schemas import VerifyResult
 from competenze.dossiers.verification import MESSAGES, verify_token
 from competenze.errors import NotAcceptable, NotFound
 from competenze.frameworks.catalogue import cefr, digcomp
-from competenze.web.templating import environment
+from competenze.resources import environment
 
 
 def context(settings: Settings) -> dict:

@@ -30,7 +30,7 @@ from competenze.common.idempotency import IdempotencyKeyHeader
 from competenze.common.pagination import Cursor, Limit
 from competenze.common.routing import ApiRoute, refuse_unknown_query
 from competenze.config import Settings
-from competenze.db import AnyConnection, SessionDep, in_session, in_transaction
+from competenze.db import SessionDep
 from competenze.dossiers import negotiation, public, service
 from competenze.dossiers.models import Dossier
 from competenze.dossiers.schemas import (
@@ -42,6 +42,7 @@ from competenze.dossiers.schemas import (
     VerifyResult,
 )
 from competenze.errors import Forbidden, NotAcceptable, field_error, problem_responses
+from competenze.hotpath import AnyConnection, in_session, in_transaction
 from competenze.participants.dependencies import VisibleParticipant
 from competenze.participants.idempotency import create_once
 from competenze.participants.visibility import CASE_ROLES, get_visible_participant
@@ -167,7 +168,7 @@ async def get_dossier(request: Request) -> Response:
         return service.pull(connection, principal.access(request.state.request_id), principal, dossier_id, media)
 
     # Authentication, quota, the read and its audit row in one transaction, without a thread
-    # hop per dependency (see db.in_transaction).
+    # hop per dependency (see hotpath.in_transaction).
     pulled = await in_transaction(request, work)
     variant = {negotiation.XML: locale, negotiation.PDF: lang or pulled.language}.get(media, "")
     tag = hashlib.sha256(f"{pulled.sha256}|{media}|{variant}|{pulled.status}".encode()).hexdigest()[:32]
@@ -222,7 +223,7 @@ async def issue_dossier(
 
     def work(session: Session) -> Response:
         # What the WritableParticipant dependency does, here so that the whole issuance is one
-        # call without thread hops (see db.in_transaction): a case worker, the participant
+        # call without thread hops (see hotpath.in_transaction): a case worker, the participant
         # through the visibility chokepoint, locked for the write.
         principal = ensure_role(authenticate(session.connection(), request, token), CASE_ROLES)
         participant = get_visible_participant(session, principal, participant_id, for_update=True)
@@ -282,7 +283,7 @@ async def list_dossiers(
             limit=limit,
         )
 
-    # A CPI system's bulk sync: one transaction without thread hops (see db.in_transaction),
+    # A CPI system's bulk sync: one transaction without thread hops (see hotpath.in_transaction),
     # serialised once (pydantic-core) rather than re-validated as a response model.
     page = await in_transaction(request, work)
     return Response(page.model_dump_json(), media_type="application/json")

@@ -12,13 +12,12 @@ from sqlalchemy import String, Uuid, bindparam, func, insert, type_coerce, updat
 from sqlmodel import Session, col, select
 
 from competenze.audit import service as audit
-from competenze.audit.service import AccessContext
 from competenze.auth.keys import KeyRing
 from competenze.auth.principals import Principal
+from competenze.common.context import AccessContext
 from competenze.common.pagination import decode_cursor, encode_cursor
 from competenze.common.time import aware, iso_z, utcnow
 from competenze.config import Settings
-from competenze.db import AnyConnection, Prepared
 from competenze.dossiers import collect, document, negotiation, signing, status, status_lists
 from competenze.dossiers.canonical import canonical_bytes
 from competenze.dossiers.models import Dossier, DossierState
@@ -29,6 +28,7 @@ from competenze.dossiers.schemas import (
     DossierStatus,
 )
 from competenze.errors import Conflict, NotFound, field_error
+from competenze.hotpath import AnyConnection, Prepared
 from competenze.organisations.models import Organisation
 from competenze.participants.models import Participant
 from competenze.participants.visibility import dossier_filter
@@ -62,7 +62,7 @@ def _fields(settings: Settings, dossier, state, *, owner: bool) -> dict:
     }
 
 
-# Issuance runs these as prepared statements (db.Prepared): building ORM queries and objects
+# Issuance runs these as prepared statements (hotpath.Prepared): building ORM queries and objects
 # was most of an issuance's time (bench/dossiers.py).
 _D, _S = Dossier.__table__.c, DossierState.__table__.c
 # The valid version of this profile, about to be superseded: both rows locked.
@@ -285,7 +285,7 @@ def listing(
         rows = rows[:limit]
         next_cursor = encode_cursor([rows[-1].changed_at, uuid.UUID(str(rows[-1].id))])
     if rows:
-        audit.append(
+        audit.record(
             connection,
             ctx,
             "dossier.list",
@@ -331,7 +331,7 @@ def _visible(viewer: Viewer):
 @lru_cache(maxsize=256)
 def _list_query(viewer: Viewer, since: bool, after: bool) -> Prepared:
     """A page of the list, built once per kind of viewer and of page, run as a prepared
-    statement (db.Prepared). Newest change first; the cursor is (changed_at, id)."""
+    statement (hotpath.Prepared). Newest change first; the cursor is (changed_at, id)."""
     d, s, p = Dossier.__table__.c, DossierState.__table__.c, Participant.__table__.c
     # Ids as the database gives them (hex text on SQLite, uuid on PostgreSQL): pydantic-core
     # reads either, much faster than a uuid.UUID per id per row.
@@ -371,7 +371,7 @@ def _list_query(viewer: Viewer, since: bool, after: bool) -> Prepared:
 @lru_cache(maxsize=256)
 def _pull_query(jws: bool, viewer: Viewer) -> Prepared:
     """The pull's one query, built once per kind of viewer and run as a prepared statement
-    (db.Prepared). The dossier id is bound."""
+    (hotpath.Prepared). The dossier id is bound."""
     d, s, p = Dossier.__table__.c, DossierState.__table__.c, Participant.__table__.c
     return Prepared(
         select(
@@ -416,7 +416,7 @@ def pull(
     if row is None:
         raise NotFound("No dossier with this id is visible to you.")
     id_, version, language, verification_code, sha256, participant_id, status_, document_ = row
-    audit.append(
+    audit.record(
         connection,
         ctx,
         f"dossier.pull.{media.split('/')[1]}",

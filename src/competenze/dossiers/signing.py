@@ -8,7 +8,6 @@ never from key material the token carries.
 
 import base64
 import json
-
 from functools import lru_cache
 
 from jose import jwk, jws
@@ -35,7 +34,7 @@ class BadSignature(Exception):
 
 
 @lru_cache(maxsize=16)
-def _jose_key(kid: str, private_pem: str) -> jwk.Key:
+def _jose_key(private_pem: str) -> jwk.Key:
     # Parsing a PEM costs more than an ES256 signature, and python-jose parses the one it is
     # given on every call: each key is parsed once.
     return jwk.construct(private_pem, ALGORITHM)
@@ -43,7 +42,7 @@ def _jose_key(kid: str, private_pem: str) -> jwk.Key:
 
 def sign(payload: bytes, key: SigningKey) -> str:
     return jws.sign(
-        payload, _jose_key(key.kid, key.private_pem), headers={"kid": key.kid, "typ": MEDIA_TYPE}, algorithm=ALGORITHM
+        payload, _jose_key(key.private_pem), headers={"kid": key.kid, "typ": MEDIA_TYPE}, algorithm=ALGORITHM
     )
 
 

@@ -5,7 +5,7 @@ nothing about when it was issued or about its neighbours (the Recommendation's a
 group privacy). A series is retired once half full, which keeps random draws cheap.
 
 Every issuance allocates an index and most supersede a version, so this is a hot path: it
-reads with statements built once and run as db.Prepared statements, reads a list's 16 KiB
+reads with statements built once and run as hotpath.Prepared statements, reads a list's 16 KiB
 of bits only to set one, and never holds list rows in the session (a Core write would leave
 such a copy stale). The writes keep the ORM's optimistic locking: they bump `version` and
 match the version read, under the row lock the read took.
@@ -19,9 +19,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from competenze.common.time import utcnow
-from competenze.db import Prepared
 from competenze.dossiers import status
 from competenze.dossiers.models import Dossier, StatusList
+from competenze.hotpath import Prepared
 
 PURPOSES = ("revocation", "message")  # message: 0x1 = superseded by a newer version
 

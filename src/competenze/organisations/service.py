@@ -6,11 +6,11 @@ import uuid
 from sqlmodel import Session, col, select
 
 from competenze.audit import service as audit
-from competenze.audit.service import AccessContext
 from competenze.auth.models import RefreshToken
 from competenze.auth.passwords import hash_password, policy_problem
 from competenze.auth.principals import Principal
 from competenze.auth.service import CLIENT_SCOPES, revoke_family
+from competenze.common.context import AccessContext
 from competenze.common.time import utcnow
 from competenze.errors import Conflict, Forbidden, NotFound, field_error
 from competenze.organisations.models import ApiClient, Organisation, User, UserRole

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from competenze.audit import service as audit
-from competenze.audit.service import AccessContext
+from competenze.common.context import AccessContext
 from competenze.common.time import utcnow
 from competenze.errors import Conflict, NotFound, field_error
 from competenze.organisations.models import Organisation

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, SQLModel
 
 from competenze.audit import service as audit
-from competenze.audit.service import AccessContext
+from competenze.common.context import AccessContext
 from competenze.common.idempotency import fingerprint, run_idempotent, stored_response
 from competenze.common.models import IdempotencyRecord
 from competenze.errors import NotFound

@@ -9,8 +9,8 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from competenze.audit import service as audit
-from competenze.audit.service import AccessContext
 from competenze.auth.principals import Principal
+from competenze.common.context import AccessContext
 from competenze.common.pagination import decode_cursor, encode_cursor
 from competenze.common.text import fold, like_escape
 from competenze.common.time import utcnow

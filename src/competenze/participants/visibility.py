@@ -16,8 +16,8 @@ from dataclasses import replace
 from sqlalchemy import ColumnElement, exists, or_
 from sqlmodel import Session, col, select
 
-from competenze.audit.service import AccessContext
 from competenze.auth.principals import Principal
+from competenze.common.context import AccessContext
 from competenze.errors import Forbidden, NotFound
 from competenze.participants.models import Consent, Participant
 

@@ -8,8 +8,8 @@ from typing import Literal
 from sqlmodel import Session, col, select
 
 from competenze.audit import service as audit
-from competenze.audit.service import AccessContext
 from competenze.auth.principals import Principal
+from competenze.common.context import AccessContext
 from competenze.common.pagination import decode_cursor, encode_cursor
 from competenze.errors import field_error
 from competenze.organisations.models import User

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic_core import to_jsonable_python
 from sqlmodel import Session, col, select
 
-from competenze.audit.service import AccessContext
+from competenze.common.context import AccessContext
 from competenze.common.time import utcnow
 from competenze.plans.models import PlanRevision
 

@@ -18,7 +18,7 @@ from competenze.assessments.experience.schemas import (
 )
 from competenze.assessments.language import service as language
 from competenze.assessments.language.schemas import LanguageAssessmentCreate
-from competenze.audit.service import AccessContext
+from competenze.common.context import AccessContext
 from competenze.errors import field_error, invalid_input
 from competenze.participants.models import Participant
 from competenze.plans.models import PlanStep

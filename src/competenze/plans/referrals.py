@@ -12,8 +12,8 @@ import uuid
 from sqlmodel import Session, col, select
 
 from competenze.audit import service as audit
-from competenze.audit.service import AccessContext
 from competenze.auth.principals import Principal
+from competenze.common.context import AccessContext
 from competenze.common.time import utcnow
 from competenze.errors import Conflict, Forbidden, NotFound, field_error
 from competenze.organisations.models import Organisation

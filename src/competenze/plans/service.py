@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from competenze.assessments.experience import service as experience
 from competenze.audit import service as audit
-from competenze.audit.service import AccessContext
+from competenze.common.context import AccessContext
 from competenze.common.time import today, utcnow
 from competenze.errors import Conflict, NotFound, field_error
 from competenze.frameworks.esco import service as esco

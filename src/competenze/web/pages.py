@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from competenze.errors import NotFound
-from competenze.web.templating import environment
+from competenze.resources import environment
 
 router = APIRouter(include_in_schema=False)
 

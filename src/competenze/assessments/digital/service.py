@@ -16,7 +16,7 @@ from competenze.assessments.digital.schemas import (
     DigitalProfile,
 )
 from competenze.assessments.evidence import Method, Observation, current, live
-from competenze.audit.service import AccessContext
+from competenze.common.context import AccessContext
 from competenze.frameworks.catalogue import digcomp, questionnaire
 from competenze.participants.models import Participant
 

@@ -56,19 +56,19 @@ class NaceSection(StrEnum):
     F = "F"
     G = "G"
     H = "H"
-    I = "I"
-    J = "J"  # noqa: E702
+    I = "I"  # noqa: E741 (the NACE section letter)
+    J = "J"
     K = "K"
     L = "L"
     M = "M"
     N = "N"
-    O = "O"
+    O = "O"  # noqa: E741 (the NACE section letter)
     P = "P"
     Q = "Q"
     R = "R"
     S = "S"
     T = "T"
-    U = "U"  # noqa: E702
+    U = "U"
 
 
 def _years_in_order(start: int | None, end: int | None) -> None:
@@ -242,7 +242,7 @@ class LicenceCategory(StrEnum):
     B1 = "B1"
     B = "B"
     BE = "BE"
-    C1 = "C1"  # noqa: E702
+    C1 = "C1"
     C1E = "C1E"
     C = "C"
     CE = "CE"
@@ -250,7 +250,7 @@ class LicenceCategory(StrEnum):
     D1E = "D1E"
     D = "D"
     DE = "DE"
-    CQC = "CQC"  # noqa: E702
+    CQC = "CQC"
 
 
 class LicenceStatus(StrEnum):

@@ -30,7 +30,7 @@ from competenze.assessments.experience.schemas import (
     WorkExperienceOut,
     WorkExperienceUpdate,
 )
-from competenze.audit.service import AccessContext
+from competenze.common.context import AccessContext
 from competenze.common.time import utcnow
 from competenze.errors import InvalidInput, field_error
 from competenze.frameworks.esco import service as esco

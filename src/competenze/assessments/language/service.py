@@ -18,7 +18,7 @@ from competenze.assessments.language.schemas import (
     MilestoneOut,
     SkillLevel,
 )
-from competenze.audit.service import AccessContext
+from competenze.common.context import AccessContext
 from competenze.frameworks.catalogue import cefr, milestones
 from competenze.participants.models import Participant
 
