@@ -502,7 +502,11 @@ def test_sheets_start_empty_then_change_with_if_match(case):
     goals = client.put(
         f"{base}/expectations",
         headers=h,
-        json={"work_goals": "Lavorare in cucina", "desired_occupations": [OCC + "test-cook"], "availability": ["shifts"]},
+        json={
+            "work_goals": "Lavorare in cucina",
+            "desired_occupations": [OCC + "test-cook"],
+            "availability": ["shifts"],
+        },
     )
     assert goals.status_code == 200
 

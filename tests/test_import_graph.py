@@ -116,7 +116,7 @@ def test_no_cycles_between_top_level_packages():
 def test_no_module_imports_itself_back():
     # Inside a package too: two modules that need each other are one module, or a third is missing.
     edges = graph(modules=True)
-    assert len(edges) > 100
+    assert len(edges) > 70  # every module that imports one of ours was read
     found = cycles(edges)
     assert not found, "import cycles: " + " | ".join(describe(edges, c) for c in found)
 

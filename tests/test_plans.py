@@ -284,9 +284,9 @@ def test_a_referred_participant_is_found_by_one_probe_however_many_are_referred(
     participant only, by index, and never lists every referral to the organisation (SQLite
     built that list for every request: 5 ms each with 5,000 referrals). The database's own
     plan; on PostgreSQL, with scans priced out, an index exists for every step."""
+    from competenze.access.visibility import visible_participant_query
     from competenze.auth.principals import Principal
     from competenze.hotpath import Prepared
-    from competenze.participants.visibility import visible_participant_query
 
     principal = Principal(kind="user", id=world.counsellor_b.id, organisation_id=world.org_b.id, role="counsellor")
     query = Prepared(visible_participant_query(principal, uuid.uuid4(), via_referral=True))

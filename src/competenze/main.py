@@ -31,6 +31,7 @@ from competenze.openapi import published
 from competenze.organisations.models import Organisation
 from competenze.organisations.router import router as organisations_router
 from competenze.participants.router import router as participants_router
+from competenze.plans.router import consent_router as consent_withdrawal_router
 from competenze.plans.router import router as plans_router
 from competenze.web.middleware import (
     BodyLimitMiddleware,
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_router)
     app.include_router(organisations_router)
     app.include_router(participants_router)
+    app.include_router(consent_withdrawal_router)
     app.include_router(language_router)
     app.include_router(digital_router)
     app.include_router(experience_router)

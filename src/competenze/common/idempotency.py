@@ -13,6 +13,7 @@ from typing import Annotated
 
 from fastapi import Header
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
@@ -41,6 +42,12 @@ IdempotencyKeyHeader = Annotated[
 def fingerprint(*parts: object) -> str:
     raw = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":")).encode()
     return hashlib.sha256(raw).hexdigest()
+
+
+def created(out: BaseModel, *, location: str, etag: str | None = None, exclude_unset: bool = False) -> JSONResponse:
+    """201 Created with the new resource, its Location and (for a versioned one) its ETag."""
+    headers = {"Location": location} | ({"ETag": etag} if etag else {})
+    return JSONResponse(json.loads(out.model_dump_json(exclude_unset=exclude_unset)), status_code=201, headers=headers)
 
 
 def stored_response(record: IdempotencyRecord) -> Response:

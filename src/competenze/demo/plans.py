@@ -16,8 +16,8 @@ from competenze.organisations.models import Organisation, User
 from competenze.participants import consents
 from competenze.participants.models import Participant
 from competenze.participants.schemas import ConsentCreate
-from competenze.plans import referrals, service
-from competenze.plans.models import TransitionPlan
+from competenze.plans import referrals, service, transitions
+from competenze.plans.models import Referral, TransitionPlan
 from competenze.plans.schemas import (
     PlanCreate,
     PlanTransition,
@@ -186,20 +186,20 @@ def seed_plans(session: Session, seeded: dict[str, Participant], orgs: dict[str,
                     owner.id,
                 )
         if final != "draft":
-            service.move_plan(
+            transitions.move_plan(
                 session,
                 ctx,
                 plan,
                 PlanTransition(action="agree", agreed_on=today() - timedelta(days=7), method="in_person"),
             )
         if final in ("active", "completed"):
-            service.move_plan(session, ctx, plan, PlanTransition(action="activate"))
+            transitions.move_plan(session, ctx, plan, PlanTransition(action="activate"))
         for step_id, (_kind, _title, _due, _extra, referral, action) in zip(created, steps, strict=True):
             step = service.get_step(session, plan, step_id)
             if referral is not None:
                 _refer(session, ctx, participant, plan, step, orgs[referral[0]], referral[1], by_org)
             if action is not None and step.status not in ("done", "dropped"):
-                service.move_step(
+                transitions.move_step(
                     session,
                     ctx,
                     participant,
@@ -208,11 +208,11 @@ def seed_plans(session: Session, seeded: dict[str, Participant], orgs: dict[str,
                     StepTransition(action=action, outcome="Svolto come previsto" if action == "complete" else None),
                 )
         if final == "completed":
-            service.move_plan(
+            transitions.move_plan(
                 session, ctx, plan, PlanTransition(action="complete", note="Obiettivi del piano raggiunti.")
             )
         if final == "discontinued":
-            service.move_plan(
+            transitions.move_plan(
                 session,
                 ctx,
                 plan,
@@ -229,12 +229,12 @@ def _refer(session, ctx, participant, plan, step, recipient, final, by_org) -> N
         step,
         ReferralCreate(to_organisation_id=recipient.id, note="Invio concordato con la persona durante il colloquio."),
     )
-    referral = session.get(referrals.Referral, out.id)
+    referral = session.get(Referral, out.id)
     receiver = by_org[recipient.id]
     if final == "pending":
         return
     if final == "withdrawn":
-        referrals.move(
+        transitions.move_referral(
             session,
             ctx,
             _principal(by_org[plan.organisation_id]),
@@ -243,15 +243,14 @@ def _refer(session, ctx, participant, plan, step, recipient, final, by_org) -> N
         )
         return
     if final == "ended":
-        consent = next(
-            c
-            for c in consents.list_consents(session, ctx, participant)
-            if c.purpose == "referral" and c.recipient_organisation_id == recipient.id and c.active
-        )
-        consents.withdraw(session, ctx, participant, consent.id, by_org[plan.organisation_id].id)
+        # The seeder finds the referral consent it gave to this organisation.
+        given = consents.list_consents(session, ctx, participant)
+        recipient_of = {c.id: c.recipient_organisation_id for c in given if c.purpose == "referral" and c.active}
+        consent_id = next(i for i, to in recipient_of.items() if to == recipient.id)
+        transitions.withdraw_consent(session, ctx, participant, consent_id, by_org[plan.organisation_id].id)
         return
     if final == "declined":
-        referrals.move(
+        transitions.move_referral(
             session,
             _ctx(receiver),
             _principal(receiver),
@@ -259,9 +258,11 @@ def _refer(session, ctx, participant, plan, step, recipient, final, by_org) -> N
             ReferralTransition(action="decline", note="Nessun posto disponibile fino a primavera."),
         )
         return
-    referrals.move(session, _ctx(receiver), _principal(receiver), referral, ReferralTransition(action="accept"))
+    transitions.move_referral(
+        session, _ctx(receiver), _principal(receiver), referral, ReferralTransition(action="accept")
+    )
     if final == "completed":
-        referrals.move(
+        transitions.move_referral(
             session,
             _ctx(receiver),
             _principal(receiver),

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from competenze.access import visibility
 from competenze.auth.passwords import hash_password
 from competenze.auth.principals import Principal
 from competenze.common.context import AccessContext
@@ -150,7 +151,7 @@ def _seed_participants(session: Session, orgs: dict[str, Organisation], staff: d
         name_folded = fold(f"{record['given_names']} {record['family_name']}")
         existing = session.exec(
             select(Participant).where(
-                col(Participant.organisation_id) == org.id,
+                visibility.of_organisation(org.id),
                 col(Participant.name_folded) == name_folded,
                 col(Participant.birth_date) == date.fromisoformat(record["birth_date"]),
             )
@@ -220,7 +221,7 @@ def _seed_competences(session: Session, seeded: dict[str, Participant], staff: d
         owner = next(
             user
             for (role, _), user in staff.items()
-            if role == "counsellor" and user.organisation_id == participant.organisation_id
+            if role == "counsellor" and visibility.owns(user.organisation_id, participant)
         )
         ctx = _context(owner)
         for body in entry.get("languages", []):
@@ -258,7 +259,7 @@ def _seed_dossiers(session: Session, settings, seeded: dict[str, Participant], s
         owner = next(
             user
             for (role, _), user in staff.items()
-            if role == "counsellor" and user.organisation_id == participant.organisation_id
+            if role == "counsellor" and visibility.owns(user.organisation_id, participant)
         )
         shares = session.exec(
             select(Consent.id).where(

@@ -14,13 +14,13 @@ from pydantic import TypeAdapter, ValidationError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from competenze.access import visibility
 from competenze.auth.dependencies import (
     BEARER_SECURITY,
     Access,
     CurrentPrincipal,
     ValidToken,
     authenticate,
-    ensure_role,
     valid_token,
 )
 from competenze.auth.principals import Principal
@@ -45,7 +45,6 @@ from competenze.errors import Forbidden, NotAcceptable, field_error, problem_res
 from competenze.hotpath import AnyConnection, in_session, in_transaction
 from competenze.participants.dependencies import VisibleParticipant
 from competenze.participants.idempotency import create_once
-from competenze.participants.visibility import CASE_ROLES, get_visible_participant
 
 router = APIRouter(
     route_class=ApiRoute,
@@ -222,11 +221,10 @@ async def issue_dossier(
     state = request.app.state
 
     def work(session: Session) -> Response:
-        # What the WritableParticipant dependency does, here so that the whole issuance is one
-        # call without thread hops (see hotpath.in_transaction): a case worker, the participant
-        # through the visibility chokepoint, locked for the write.
-        principal = ensure_role(authenticate(session.connection(), request, token), CASE_ROLES)
-        participant = get_visible_participant(session, principal, participant_id, for_update=True)
+        # The WritableParticipant dependency's check, called here so that the whole issuance is
+        # one call without thread hops (see hotpath.in_transaction).
+        principal = authenticate(session.connection(), request, token)
+        participant = visibility.writable_participant(session, principal, participant_id)
         ctx = principal.access(request.state.request_id)
         return create_once(
             session,
@@ -299,7 +297,7 @@ def revoke_dossier(
     session: SessionDep,
 ):
     """Revoke a dossier (the owning organisation's case workers); verification will say so."""
-    dossier, _, owner = service.visible(session, principal, dossier_id)
+    dossier, _, owner = visibility.visible_dossier(session, principal, dossier_id)
     if not owner:
         raise Forbidden("Only the organisation that follows the participant can revoke their dossiers.")
     return service.revoke(session, ctx, request.app.state.settings, dossier, body.reason)

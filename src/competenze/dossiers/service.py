@@ -11,6 +11,7 @@ from functools import lru_cache
 from sqlalchemy import String, Uuid, bindparam, func, insert, type_coerce, update
 from sqlmodel import Session, col, select
 
+from competenze.access import visibility
 from competenze.audit import service as audit
 from competenze.auth.keys import KeyRing
 from competenze.auth.principals import Principal
@@ -31,7 +32,6 @@ from competenze.errors import Conflict, NotFound, field_error
 from competenze.hotpath import AnyConnection, Prepared
 from competenze.organisations.models import Organisation
 from competenze.participants.models import Participant
-from competenze.participants.visibility import dossier_filter
 
 CONTEXT_PATH = "/contexts/competenze/v1"
 
@@ -217,36 +217,6 @@ def revoke(session: Session, ctx: AccessContext, settings: Settings, dossier: Do
     return out(settings, dossier, state, owner=True)
 
 
-# An organisation's kind is fixed when it is created (no route changes it), so each process
-# looks it up once instead of on every pull.
-_KINDS: dict[uuid.UUID, str] = {}
-
-
-_KIND = Prepared(select(Organisation.__table__.c.kind).where(Organisation.__table__.c.id == bindparam("id")))
-
-
-def _recipient_kind(connection: AnyConnection, principal: Principal) -> str:
-    kind = _KINDS.get(principal.organisation_id)
-    if kind is None:
-        kind = _KINDS[principal.organisation_id] = _KIND.first(connection, id=principal.organisation_id)[0]
-    return kind
-
-
-def visible(session: Session, principal: Principal, dossier_id: uuid.UUID) -> tuple[Dossier, DossierState, bool]:
-    """(dossier, state, caller is the owning organisation) — or 404, the same as missing."""
-    row = session.exec(
-        select(Dossier, DossierState, Participant.organisation_id)
-        .join(DossierState, col(DossierState.dossier_id) == col(Dossier.id))
-        .join(Participant, col(Participant.id) == col(Dossier.participant_id))
-        .where(
-            col(Dossier.id) == dossier_id, dossier_filter(principal, _recipient_kind(session.connection(), principal))
-        )
-    ).first()
-    if row is None:
-        raise NotFound("No dossier with this id is visible to you.")
-    return row[0], row[1], row[2] == principal.organisation_id
-
-
 def for_participant(
     session: Session, ctx: AccessContext, settings: Settings, participant: Participant
 ) -> list[DossierOut]:
@@ -316,13 +286,13 @@ def _viewer(connection: AnyConnection, principal: Principal) -> Viewer:
         principal.organisation_id,
         principal.role,
         principal.scopes,
-        _recipient_kind(connection, principal),
+        visibility.recipient_kind(connection, principal),
     )
 
 
 def _visible(viewer: Viewer):
     kind, organisation_id, role, scopes, recipient_kind = viewer
-    return dossier_filter(
+    return visibility.dossier_filter(
         Principal(kind=kind, id=uuid.UUID(int=0), organisation_id=organisation_id, role=role, scopes=scopes),
         recipient_kind,
     )
@@ -350,7 +320,7 @@ def _list_query(viewer: Viewer, since: bool, after: bool) -> Prepared:
             d.kid,
             d.verification_code,
             d.status_series,
-            (p.organisation_id == viewer[1]).label("own"),
+            visibility.of_organisation(viewer[1]).label("own"),
         )
         .join_from(Dossier.__table__, DossierState.__table__, s.dossier_id == d.id)
         .join(Participant.__table__, p.id == d.participant_id)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from competenze.access import visibility
 from competenze.audit import service as audit
 from competenze.common.context import AccessContext
 from competenze.common.time import utcnow
@@ -28,22 +29,6 @@ def _out(consent: Consent) -> ConsentOut:
     )
 
 
-def has_active_consent(session: Session, participant_id: uuid.UUID, recipient_id: uuid.UUID, purpose: str) -> bool:
-    return (
-        session.exec(
-            select(Consent.id)
-            .where(
-                col(Consent.participant_id) == participant_id,
-                col(Consent.recipient_organisation_id) == recipient_id,
-                col(Consent.purpose) == purpose,
-                col(Consent.withdrawn_at).is_(None),
-            )
-            .limit(1)
-        ).first()
-        is not None
-    )
-
-
 def list_consents(session: Session, ctx: AccessContext, participant: Participant) -> list[ConsentOut]:
     rows = session.exec(
         select(Consent).where(col(Consent.participant_id) == participant.id).order_by(col(Consent.given_at).desc())
@@ -59,14 +44,14 @@ def give(
         raise Conflict("This participant's record is closed.")
     if session.get(Organisation, data.recipient_organisation_id) is None:
         raise field_error("recipient_organisation_id", "no organisation with this id")
-    if data.recipient_organisation_id == participant.organisation_id:
+    if visibility.owns(data.recipient_organisation_id, participant):
         raise field_error(
             "recipient_organisation_id", "the owning organisation needs no consent; choose another organisation"
         )
     given_at: datetime = data.given_at or utcnow()  # aware and in range: a Moment
     if given_at > utcnow():
         raise field_error("given_at", "must not be in the future")
-    if has_active_consent(session, participant.id, data.recipient_organisation_id, data.purpose):
+    if visibility.has_active_consent(session, participant.id, data.recipient_organisation_id, data.purpose):
         raise Conflict("An active consent for this recipient and purpose already exists.")
     consent = Consent(
         participant_id=participant.id,
@@ -97,13 +82,6 @@ def withdraw(
     consent.withdrawn_at, consent.withdrawn_by = utcnow(), withdrawn_by
     session.add(consent)
     session.flush()
-    if consent.purpose == "referral":
-        # Withdrawal takes effect at once: open referrals to that organisation end with it.
-        from competenze.plans.referrals import (
-            end_for_withdrawn_consent,  # plans build on participants
-        )
-
-        end_for_withdrawn_consent(session, ctx, participant.id, consent.recipient_organisation_id)
     audit.record(
         session, ctx, "consent.withdraw", object_type="consent", object_id=consent.id, participant_ids=[participant.id]
     )

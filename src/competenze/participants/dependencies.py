@@ -10,11 +10,11 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from competenze.access.visibility import get_visible_participant, writable_participant
 from competenze.auth.dependencies import require_roles
 from competenze.auth.principals import Principal
 from competenze.db import SessionDep
 from competenze.participants.models import Participant
-from competenze.participants.visibility import get_visible_participant
 
 CaseWorker = Annotated[Principal, Depends(require_roles("counsellor", "org_admin"))]
 
@@ -26,12 +26,11 @@ def visible_participant(principal: CaseWorker, participant_id: uuid.UUID, sessio
 def visible_participant_for_update(
     principal: CaseWorker, participant_id: uuid.UUID, session: SessionDep
 ) -> Participant:
-    # Row lock on PostgreSQL: writes about one participant queue up instead of interleaving.
-    return get_visible_participant(session, principal, participant_id, for_update=True)
+    return writable_participant(session, principal, participant_id)
 
 
 def referred_or_own_participant(principal: CaseWorker, participant_id: uuid.UUID, session: SessionDep) -> Participant:
-    # For reads a referral needs: the receiving organisation sees these too (visibility.py).
+    # For reads a referral needs: the receiving organisation sees these too (access/visibility.py).
     return get_visible_participant(session, principal, participant_id, via_referral=True)
 
 

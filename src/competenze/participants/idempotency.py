@@ -11,7 +11,7 @@ from sqlmodel import Session, SQLModel
 
 from competenze.audit import service as audit
 from competenze.common.context import AccessContext
-from competenze.common.idempotency import fingerprint, run_idempotent, stored_response
+from competenze.common.idempotency import created, fingerprint, run_idempotent, stored_response
 from competenze.common.models import IdempotencyRecord
 from competenze.errors import NotFound
 
@@ -39,10 +39,7 @@ def create_once(
 
     def respond() -> JSONResponse:
         out = create()
-        headers = {"Location": location(out)}
-        if etag:
-            headers["ETag"] = etag
-        return JSONResponse(json.loads(out.model_dump_json()), status_code=201, headers=headers)
+        return created(out, location=location(out), etag=etag)
 
     def replay(record: IdempotencyRecord) -> Response:
         row = session.get(model, uuid.UUID(json.loads(record.body)["id"]))

@@ -7,16 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
+from competenze.access.visibility import get_visible_participant, reading
 from competenze.audit import service as audit
 from competenze.auth.dependencies import Access
 from competenze.common.codes import CountryCode
 from competenze.common.etag import IfMatch, etag_for, require_if_match, set_etag
 from competenze.common.fields import Day
-from competenze.common.idempotency import (
-    IdempotencyKeyHeader,
-    fingerprint,
-    run_idempotent,
-)
+from competenze.common.idempotency import IdempotencyKeyHeader, created, fingerprint, run_idempotent
 from competenze.common.models import IdempotencyRecord
 from competenze.common.pagination import Cursor, Limit, decode_cursor, encode_cursor
 from competenze.common.routing import ApiRoute
@@ -36,7 +33,6 @@ from competenze.participants.schemas import (
     ParticipantStatus,
     ParticipantUpdate,
 )
-from competenze.participants.visibility import get_visible_participant, reading
 
 router = APIRouter(
     route_class=ApiRoute,
@@ -63,16 +59,14 @@ def create_participant(
 ) -> Response:
     """Register a participant in your organisation."""
 
-    def created(out: ParticipantOut, version: int) -> JSONResponse:
-        content = json.loads(out.model_dump_json(exclude_unset=True))
-        return JSONResponse(
-            content, status_code=201, headers={"ETag": etag_for(version), "Location": f"/api/v1/participants/{out.id}"}
-        )
+    def respond(out: ParticipantOut, version: int) -> JSONResponse:
+        location = f"/api/v1/participants/{out.id}"
+        return created(out, location=location, etag=etag_for(version), exclude_unset=True)
 
     def replay(record: IdempotencyRecord) -> JSONResponse:
         # The record as the caller may see it now, not as it was sent then (only its id is kept).
         out, version = service.replay_created(session, principal, ctx, json.loads(record.body)["id"])
-        return created(out, version)
+        return respond(out, version)
 
     # A new row starts at version 1 (SQLAlchemy's version counter).
     return run_idempotent(
@@ -80,7 +74,7 @@ def create_participant(
         principal=principal.key,
         key=idempotency_key,
         request_fingerprint=fingerprint(body.model_dump(mode="json"), confirm_duplicate),
-        create=lambda: created(service.create(session, principal, ctx, body, confirm_duplicate=confirm_duplicate), 1),
+        create=lambda: respond(service.create(session, principal, ctx, body, confirm_duplicate=confirm_duplicate), 1),
         replay=replay,
         kept=lambda body: json.dumps({"id": json.loads(body)["id"]}).encode(),
     )
@@ -193,15 +187,8 @@ def give_consent(
     return consents.give(session, ctx, participant, body, principal.id)
 
 
-@router.post(
-    "/{participant_id}/consents/{consent_id}/withdraw", response_model=ConsentOut, operation_id="consents_withdraw"
-)
-def withdraw_consent(
-    principal: CaseWorker, ctx: Access, participant_id: uuid.UUID, consent_id: uuid.UUID, session: SessionDep
-):
-    """Withdraw a consent; it stops applying immediately."""
-    participant = get_visible_participant(session, principal, participant_id)
-    return consents.withdraw(session, ctx, participant, consent_id, principal.id)
+# Withdrawing a consent ends the referrals resting on it: plans/router.py serves it
+# (plans/transitions.withdraw_consent), so that participants never reach up into plans.
 
 
 @router.get("/{participant_id}/access-log", response_model=AccessLogPage, operation_id="participants_access_log")

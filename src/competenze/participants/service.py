@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from competenze.access.visibility import can_read_restricted, get_visible_participant, visible_filter
 from competenze.audit import service as audit
 from competenze.auth.principals import Principal
 from competenze.common.context import AccessContext
@@ -26,7 +27,6 @@ from competenze.participants.schemas import (
     ParticipantPage,
     ParticipantUpdate,
 )
-from competenze.participants.visibility import can_read_restricted, get_visible_participant, visible_filter
 
 
 def _citizenship_index(codes: list[str]) -> str:

@@ -7,6 +7,7 @@ from typing import Literal
 
 from sqlmodel import Session, col, select
 
+from competenze.access.visibility import visible_filter
 from competenze.audit import service as audit
 from competenze.auth.principals import Principal
 from competenze.common.context import AccessContext
@@ -54,7 +55,7 @@ def caseload(
     people = session.exec(
         select(Participant).where(
             col(Participant.counsellor_id) == owner,
-            col(Participant.organisation_id) == principal.organisation_id,
+            visible_filter(principal),
             col(Participant.status) == "active",
         )
     ).all()

@@ -1,10 +1,14 @@
-"""Transition plans, steps, referrals, plan history and the caseload."""
+"""Transition plans, steps, referrals, plan history and the caseload; and the withdrawal of a
+participant's consent, which ends the referrals resting on it."""
 
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel
+from sqlmodel import Session
 
+from competenze.access import visibility
 from competenze.auth.dependencies import Access
 from competenze.common.etag import IfMatch, etag_for, require_if_match, set_etag
 from competenze.common.idempotency import IdempotencyKeyHeader
@@ -18,8 +22,9 @@ from competenze.participants.dependencies import (
     WritableParticipant,
 )
 from competenze.participants.idempotency import create_once
+from competenze.participants.schemas import ConsentOut
 from competenze.plans import caseload as caseloads
-from competenze.plans import referrals, service
+from competenze.plans import referrals, service, transitions
 from competenze.plans.models import TransitionPlan
 from competenze.plans.rules import ReferralStatus
 from competenze.plans.schemas import (
@@ -49,6 +54,37 @@ PLANS = "/participants/{participant_id}/plans"
 
 def _plan_response(response: Response, plan) -> None:
     set_etag(response, plan.version)
+
+
+class PlanChange:
+    """A plan locked for a change whose If-Match matched (the plan's ETag: two counsellors do
+    not plan past each other). done() answers with the plan's new ETag, moving its version on
+    when the change was to a step rather than to the plan itself."""
+
+    def __init__(self, session: Session, plan: TransitionPlan, response: Response) -> None:
+        self.session, self.plan, self.response = session, plan, response
+        self._read_version = plan.version
+
+    def done(self, out: BaseModel) -> BaseModel:
+        if self.plan.version == self._read_version:
+            service.touch(self.session, self.plan)
+        _plan_response(self.response, self.plan)
+        return out
+
+
+def plan_change(
+    participant: WritableParticipant,
+    plan_id: uuid.UUID,
+    session: SessionDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> PlanChange:
+    plan = service.get_plan(session, participant, plan_id, for_update=True)
+    require_if_match(if_match, plan.version)
+    return PlanChange(session, plan, response)
+
+
+ChangingPlan = Annotated[PlanChange, Depends(plan_change)]
 
 
 @router.post(PLANS, response_model=PlanOut, status_code=201, operation_id="plans_create")
@@ -88,76 +124,30 @@ def get_plan(participant: VisibleParticipant, ctx: Access, plan_id: uuid.UUID, s
 
 
 @router.patch(PLANS + "/{plan_id}", response_model=PlanOut, operation_id="plans_update")
-def update_plan(
-    participant: WritableParticipant,
-    ctx: Access,
-    plan_id: uuid.UUID,
-    body: PlanUpdate,
-    session: SessionDep,
-    response: Response,
-    if_match: IfMatch = None,
-):
+def update_plan(change: ChangingPlan, ctx: Access, body: PlanUpdate, session: SessionDep):
     """Change the appraisal, goals, targets, horizon or review dates (If-Match: the plan's ETag)."""
-    plan = service.get_plan(session, participant, plan_id, for_update=True)
-    require_if_match(if_match, plan.version)
-    out = service.update_plan(session, ctx, plan, body)
-    _plan_response(response, plan)
-    return out
+    return change.done(service.update_plan(session, ctx, change.plan, body))
 
 
 @router.post(PLANS + "/{plan_id}/transitions", response_model=PlanOut, operation_id="plans_transition")
-def move_plan(
-    participant: WritableParticipant,
-    ctx: Access,
-    plan_id: uuid.UUID,
-    body: PlanTransition,
-    session: SessionDep,
-    response: Response,
-    if_match: IfMatch = None,
-):
+def move_plan(change: ChangingPlan, ctx: Access, body: PlanTransition, session: SessionDep):
     """Agree (with the participant's acceptance), activate, complete or discontinue the plan (If-Match)."""
-    plan = service.get_plan(session, participant, plan_id, for_update=True)
-    require_if_match(if_match, plan.version)
-    out = service.move_plan(session, ctx, plan, body)
-    _plan_response(response, plan)
-    return out
+    return change.done(transitions.move_plan(session, ctx, change.plan, body))
 
 
 @router.post(PLANS + "/{plan_id}/steps", response_model=PlanOut, status_code=201, operation_id="plan_steps_create")
 def add_step(
-    participant: WritableParticipant,
-    ctx: Access,
-    plan_id: uuid.UUID,
-    body: StepCreate,
-    session: SessionDep,
-    response: Response,
-    if_match: IfMatch = None,
+    participant: WritableParticipant, change: ChangingPlan, ctx: Access, body: StepCreate, session: SessionDep
 ):
     """Add a step (If-Match: the plan's ETag, so two counsellors do not plan past each other)."""
-    plan = service.get_plan(session, participant, plan_id, for_update=True)
-    require_if_match(if_match, plan.version)
-    out = service.add_step(session, ctx, participant, plan, body)
-    _touch(session, plan, response)
-    return out
+    return change.done(service.add_step(session, ctx, participant, change.plan, body))
 
 
 @router.patch(PLANS + "/{plan_id}/steps/{step_id}", response_model=PlanOut, operation_id="plan_steps_update")
-def update_step(
-    participant: WritableParticipant,
-    ctx: Access,
-    plan_id: uuid.UUID,
-    step_id: uuid.UUID,
-    body: StepUpdate,
-    session: SessionDep,
-    response: Response,
-    if_match: IfMatch = None,
-):
+def update_step(change: ChangingPlan, ctx: Access, step_id: uuid.UUID, body: StepUpdate, session: SessionDep):
     """Change a step: due date, responsible organisation, dependencies... (If-Match: the plan's ETag)."""
-    plan = service.get_plan(session, participant, plan_id, for_update=True)
-    require_if_match(if_match, plan.version)
-    out = service.update_step(session, ctx, plan, service.get_step(session, plan, step_id), body)
-    _touch(session, plan, response)
-    return out
+    step = service.get_step(session, change.plan, step_id)
+    return change.done(service.update_step(session, ctx, change.plan, step, body))
 
 
 @router.post(
@@ -165,20 +155,15 @@ def update_step(
 )
 def move_step(
     participant: WritableParticipant,
+    change: ChangingPlan,
     ctx: Access,
-    plan_id: uuid.UUID,
     step_id: uuid.UUID,
     body: StepTransition,
     session: SessionDep,
-    response: Response,
-    if_match: IfMatch = None,
 ):
     """Start, complete (with its result) or drop a step (If-Match: the plan's ETag)."""
-    plan = service.get_plan(session, participant, plan_id, for_update=True)
-    require_if_match(if_match, plan.version)
-    out = service.move_step(session, ctx, participant, plan, service.get_step(session, plan, step_id), body)
-    _touch(session, plan, response)
-    return out
+    step = service.get_step(session, change.plan, step_id)
+    return change.done(transitions.move_step(session, ctx, participant, change.plan, step, body))
 
 
 @router.post(
@@ -207,11 +192,6 @@ def plan_history(participant: VisibleParticipant, ctx: Access, plan_id: uuid.UUI
     return [RevisionOut.model_validate(r, from_attributes=True) for r in service.plan_history(session, ctx, plan)]
 
 
-def _touch(session: SessionDep, plan, response: Response) -> None:
-    service.touch(session, plan)
-    _plan_response(response, plan)
-
-
 @router.get("/referrals", response_model=list[ReferralOut], operation_id="referrals_list")
 def list_referrals(
     principal: CaseWorker,
@@ -227,7 +207,7 @@ def list_referrals(
 @router.get("/referrals/{referral_id}", response_model=ReferralOut, operation_id="referrals_get")
 def get_referral(principal: CaseWorker, ctx: Access, referral_id: uuid.UUID, session: SessionDep):
     """One referral, for the referring or the receiving organisation."""
-    return referrals.view(session, ctx, principal, referrals.visible_referral(session, principal, referral_id))
+    return referrals.view(session, ctx, principal, visibility.visible_referral(session, principal, referral_id))
 
 
 @router.post("/referrals/{referral_id}/transitions", response_model=ReferralOut, operation_id="referrals_transition")
@@ -235,8 +215,25 @@ def move_referral(
     principal: CaseWorker, ctx: Access, referral_id: uuid.UUID, body: ReferralTransition, session: SessionDep
 ):
     """Accept, decline (with a reason) or complete a referral (receiving side), or withdraw it (referring side)."""
-    referral = referrals.visible_referral(session, principal, referral_id)
-    return referrals.move(session, ctx, principal, referral, body)
+    referral = visibility.visible_referral(session, principal, referral_id)
+    return transitions.move_referral(session, ctx, principal, referral, body)
+
+
+# Documented among the participant's consents, where a reader of the API looks for it.
+consent_router = APIRouter(route_class=ApiRoute, prefix="/api/v1", tags=["participants"], responses=router.responses)
+
+
+@consent_router.post(
+    "/participants/{participant_id}/consents/{consent_id}/withdraw",
+    response_model=ConsentOut,
+    operation_id="consents_withdraw",
+)
+def withdraw_consent(
+    principal: CaseWorker, ctx: Access, participant_id: uuid.UUID, consent_id: uuid.UUID, session: SessionDep
+):
+    """Withdraw a consent; it stops applying immediately."""
+    participant = visibility.get_visible_participant(session, principal, participant_id)
+    return transitions.withdraw_consent(session, ctx, participant, consent_id, principal.id)
 
 
 @router.get("/caseload", response_model=Caseload, operation_id="caseload")

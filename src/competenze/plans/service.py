@@ -9,32 +9,32 @@ from sqlmodel import Session, col, select
 from competenze.assessments.experience import service as experience
 from competenze.audit import service as audit
 from competenze.common.context import AccessContext
-from competenze.common.time import today, utcnow
+from competenze.common.time import utcnow
 from competenze.errors import Conflict, NotFound, field_error
 from competenze.frameworks.esco import service as esco
 from competenze.organisations.models import Organisation
 from competenze.participants.models import Participant
-from competenze.plans import history, outcomes, rules
-from competenze.plans.models import PlanStep, Referral, TransitionPlan
+from competenze.plans import history, rules
+from competenze.plans.models import PlanStep, TransitionPlan
 from competenze.plans.schemas import (
     PlanCreate,
     PlanOut,
     PlanSummary,
-    PlanTransition,
     PlanUpdate,
     StepCreate,
     StepKind,
-    StepTransition,
     StepUpdate,
 )
 from competenze.plans.views import plan_out, plan_summary, state_of, steps_of
 
 
-def _illegal(exc: rules.IllegalTransition) -> Conflict:
+def illegal(exc: rules.IllegalTransition) -> Conflict:
     return Conflict(str(exc))
 
 
-def _audit(session: Session, ctx: AccessContext, action: str, plan: TransitionPlan, object_id: object = None) -> None:
+def audit_plan(
+    session: Session, ctx: AccessContext, action: str, plan: TransitionPlan, object_id: object = None
+) -> None:
     audit.record(
         session,
         ctx,
@@ -114,7 +114,7 @@ def create_plan(session: Session, ctx: AccessContext, participant: Participant, 
     except IntegrityError:  # another counsellor opened a plan at the same moment
         raise Conflict("This participant already has an open plan.") from None
     history.record(session, ctx, plan.id, "plan.create", {}, history.snapshot(plan))
-    _audit(session, ctx, "plan.create", plan)
+    audit_plan(session, ctx, "plan.create", plan)
     return plan_out(session, plan)
 
 
@@ -129,7 +129,7 @@ def list_plans(session: Session, ctx: AccessContext, participant: Participant) -
 
 
 def read_plan(session: Session, ctx: AccessContext, plan: TransitionPlan) -> PlanOut:
-    _audit(session, ctx, "plan.read", plan)
+    audit_plan(session, ctx, "plan.read", plan)
     return plan_out(session, plan)
 
 
@@ -137,7 +137,7 @@ def update_plan(session: Session, ctx: AccessContext, plan: TransitionPlan, data
     try:
         rules.can_edit(state_of(plan, []))
     except rules.IllegalTransition as exc:
-        raise _illegal(exc) from None
+        raise illegal(exc) from None
     changes = data.model_dump(exclude_unset=True)
     if changes.get("target_occupations"):
         _check_targets(session, changes["target_occupations"])
@@ -152,33 +152,7 @@ def update_plan(session: Session, ctx: AccessContext, plan: TransitionPlan, data
     session.add(plan)
     session.flush()
     history.record(session, ctx, plan.id, "plan.update", before, history.snapshot(plan))
-    _audit(session, ctx, "plan.update", plan)
-    return plan_out(session, plan)
-
-
-def move_plan(session: Session, ctx: AccessContext, plan: TransitionPlan, data: PlanTransition) -> PlanOut:
-    steps = steps_of(session, plan.id)
-    try:
-        moved = rules.plan_move(state_of(plan, steps), data.action, acceptance_given=data.agreed_on is not None)
-    except rules.IllegalTransition as exc:
-        raise _illegal(exc) from None
-    before = history.snapshot(plan)
-    plan.status = moved.status
-    if data.action == rules.PlanAction.agree:
-        plan.agreed_on, plan.agreement_method = data.agreed_on, data.method
-    if moved.status not in rules.OPEN_PLAN:
-        plan.closed_at, plan.closure_note = utcnow(), data.note
-        # A closed plan hands nothing over any more: open referrals are withdrawn, which also
-        # ends what the receiving organisations could see.
-        from competenze.plans import referrals
-
-        for step in steps:
-            referrals.withdraw_open(session, ctx, plan, step, "Il piano è stato chiuso.")
-    plan.updated_at = utcnow()
-    session.add(plan)
-    session.flush()
-    history.record(session, ctx, plan.id, f"plan.{data.action}", before, history.snapshot(plan))
-    _audit(session, ctx, f"plan.{data.action}", plan)
+    audit_plan(session, ctx, "plan.update", plan)
     return plan_out(session, plan)
 
 
@@ -191,7 +165,7 @@ def touch(session: Session, plan: TransitionPlan) -> None:
 
 
 def plan_history(session: Session, ctx: AccessContext, plan: TransitionPlan) -> list:
-    _audit(session, ctx, "plan.history", plan)
+    audit_plan(session, ctx, "plan.history", plan)
     return history.revisions(session, plan.id)
 
 
@@ -205,9 +179,7 @@ def get_step(session: Session, plan: TransitionPlan, step_id: uuid.UUID) -> Plan
     return step
 
 
-def _check_step_details(
-    session: Session, participant: Participant, kind: StepKind | str, education_id: uuid.UUID | None
-) -> None:
+def _check_step_details(session: Session, participant: Participant, education_id: uuid.UUID | None) -> None:
     if education_id is not None:
         try:
             experience.education_by_id(session, participant, education_id)
@@ -224,11 +196,11 @@ def add_step(
         rules.add_step(state_of(plan, steps), str(step_id), frozenset(str(d) for d in data.depends_on))
     except rules.IllegalTransition as exc:
         if plan.status not in rules.OPEN_PLAN:
-            raise _illegal(exc) from None
+            raise illegal(exc) from None
         raise field_error("depends_on", str(exc)) from None
     responsible = data.responsible_organisation_id or plan.organisation_id
     _check_organisation(session, responsible, "responsible_organisation_id")
-    _check_step_details(session, participant, data.kind, data.education_id)
+    _check_step_details(session, participant, data.education_id)
     now = utcnow()
     step = PlanStep(
         id=step_id,
@@ -244,7 +216,7 @@ def add_step(
     session.add(step)
     session.flush()
     history.record(session, ctx, plan.id, "step.create", {}, history.snapshot(step), step_id=step.id)
-    _audit(session, ctx, "plan.step.create", plan, step.id)
+    audit_plan(session, ctx, "plan.step.create", plan, step.id)
     return plan_out(session, plan)
 
 
@@ -259,7 +231,7 @@ def update_step(
             rules.set_dependencies(state, str(step.id), frozenset(str(d) for d in changes["depends_on"] or []))
     except rules.IllegalTransition as exc:
         if plan.status not in rules.OPEN_PLAN:
-            raise _illegal(exc) from None
+            raise illegal(exc) from None
         raise field_error("depends_on", str(exc)) from None
     if step.status in rules.CLOSED_STEP:
         raise Conflict(f"This step is {step.status}; it is kept as it was.")
@@ -277,51 +249,5 @@ def update_step(
     session.add(step)
     session.flush()
     history.record(session, ctx, plan.id, "step.update", before, history.snapshot(step), step_id=step.id)
-    _audit(session, ctx, "plan.step.update", plan, step.id)
-    return plan_out(session, plan)
-
-
-def move_step(
-    session: Session,
-    ctx: AccessContext,
-    participant: Participant,
-    plan: TransitionPlan,
-    step: PlanStep,
-    data: StepTransition,
-    *,
-    referral: Referral | None = None,
-) -> PlanOut:
-    try:
-        rules.step_move(state_of(plan, steps_of(session, plan.id)), str(step.id), data.action)
-    except rules.IllegalTransition as exc:
-        raise _illegal(exc) from None
-    outcome = outcomes.prepare(step, data.result, data.completed_on or today())
-    before = history.snapshot(step)
-    step.status = rules.STEP_MOVES[rules.StepStatus(step.status)][data.action]
-    if data.outcome is not None:
-        step.outcome = data.outcome
-    if data.evidence_note is not None:
-        step.evidence_note = data.evidence_note
-    if data.action == rules.StepAction.complete:
-        step.completed_on = data.completed_on or today()
-    step.updated_at = utcnow()
-    session.add(step)
-    session.flush()
-    history.record(
-        session,
-        ctx,
-        plan.id,
-        f"step.{data.action}",
-        before,
-        history.snapshot(step),
-        step_id=step.id,
-        referral_id=referral.id if referral else None,
-    )
-    _audit(session, ctx, f"plan.step.{data.action}", plan, step.id)
-    if data.action == rules.StepAction.complete:
-        outcomes.propagate(session, ctx, participant, step, outcome)
-    if step.status in rules.CLOSED_STEP and referral is None:
-        from competenze.plans import referrals
-
-        referrals.close_with_step(session, ctx, plan, step)
+    audit_plan(session, ctx, "plan.step.update", plan, step.id)
     return plan_out(session, plan)

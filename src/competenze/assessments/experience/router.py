@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
+from competenze.access.visibility import reading
 from competenze.assessments import records
 from competenze.assessments.experience import service
 from competenze.assessments.experience.models import (
@@ -48,7 +49,6 @@ from competenze.participants.dependencies import (
     WritableParticipant,
 )
 from competenze.participants.idempotency import create_once
-from competenze.participants.visibility import reading
 
 router = APIRouter(
     route_class=ApiRoute,

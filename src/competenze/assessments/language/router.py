@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter, Response
 
+from competenze.access.visibility import reading
 from competenze.assessments.language import service
 from competenze.assessments.language.models import LanguageAssessment
 from competenze.assessments.language.schemas import (
@@ -20,7 +21,6 @@ from competenze.participants.dependencies import (
     WritableParticipant,
 )
 from competenze.participants.idempotency import create_once
-from competenze.participants.visibility import reading
 
 router = APIRouter(
     route_class=ApiRoute,
