@@ -140,21 +140,6 @@ def require_roles(*roles: str) -> Callable[..., Principal]:
     return dependency
 
 
-def require_scope(scope: str) -> Callable[..., Principal]:
-    async def dependency(principal: CurrentPrincipal) -> Principal:
-        if principal.kind != "client":
-            raise Forbidden("This route is for machine clients; staff tokens cannot use it.")
-        if scope not in principal.scopes:
-            raise Forbidden(f"This client's token lacks the '{scope}' scope.")
-        return principal
-
-    return dependency
-
-
-async def request_id(request: Request) -> str:
-    return request.state.request_id
-
-
 async def access_context(request: Request, principal: CurrentPrincipal) -> AccessContext:
     return principal.access(request.state.request_id)
 

@@ -82,9 +82,7 @@ class SigningKey:
         return {**public_jwk(self.private_pem), "kid": self.kid, "use": "sig", "alg": "ES256"}
 
 
-# --- the key directory (used by the CLI and at start-up) -------------------------------------
-
-
+# The key directory, used by the command line and at start-up.
 def _read_index(keys_dir: Path) -> list[dict]:
     path = keys_dir / KEYSET_FILE
     if not path.exists():

@@ -10,10 +10,9 @@ import base64
 import json
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Query
-from pydantic import BaseModel
 
 from competenze.common.time import aware
 from competenze.errors import field_error
@@ -27,11 +26,6 @@ MAX_POSITION = 2**63 - 1  # a signed 64-bit column (PostgreSQL bigint)
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size (1-200, default 50)")]
 Cursor = Annotated[str | None, Query(max_length=512, description="next_cursor of the previous page")]
-
-
-class Page(BaseModel, Generic[T]):
-    items: list[T]
-    next_cursor: str | None = None
 
 
 def encode_cursor(values: list[Any]) -> str:

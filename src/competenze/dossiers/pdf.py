@@ -43,25 +43,25 @@ from competenze.dossiers.pdf_text import draw
 
 
 def _header(w: Writer, verify_url: str) -> None:
-    w.text(MARGIN, w.y - 18, w.l.it("document_title"), 18, bold=True)
-    w.text(MARGIN, w.y - 38, w.l.other("document_title"), 14, bold=True, color=GREY)
+    w.text(MARGIN, w.y - 18, w.labels.it("document_title"), 18, bold=True)
+    w.text(MARGIN, w.y - 38, w.labels.other("document_title"), 14, bold=True, color=GREY)
     w.y -= 48
-    w.y -= w.block(MARGIN, 360, w.l.it("document_subtitle"), 8, color=GREY)
-    w.y -= w.block(MARGIN, 360, w.l.other("document_subtitle"), 8, color=GREY)
+    w.y -= w.block(MARGIN, 360, w.labels.it("document_subtitle"), 8, color=GREY)
+    w.y -= w.block(MARGIN, 360, w.labels.other("document_subtitle"), 8, color=GREY)
     size = 92
-    draw_qr(w.c, verify_url, WIDTH - MARGIN - size, HEIGHT - MARGIN - size, size)
+    draw_qr(w.canvas, verify_url, WIDTH - MARGIN - size, HEIGHT - MARGIN - size, size)
     w.y = min(w.y, HEIGHT - MARGIN - size) - 6
-    w.y -= w.block(MARGIN, WIDTH - 2 * MARGIN, w.l.it("verify_at", url=verify_url), 8)
-    w.y -= w.block(MARGIN, WIDTH - 2 * MARGIN, w.l.other("signed_note"), 8, color=GREY)
+    w.y -= w.block(MARGIN, WIDTH - 2 * MARGIN, w.labels.it("verify_at", url=verify_url), 8)
+    w.y -= w.block(MARGIN, WIDTH - 2 * MARGIN, w.labels.other("signed_note"), 8, color=GREY)
 
 
 def _country(w: Writer, code: str | None) -> str:
     """A country's name in Italian and in the document's other language (CLDR)."""
-    return both(country_name(code, "it"), country_name(code, w.l.second)) if code else ""
+    return both(country_name(code, "it"), country_name(code, w.labels.second)) if code else ""
 
 
 def _language(w: Writer, code: str) -> str:
-    return both(language_name(code, "it"), language_name(code, w.l.second))
+    return both(language_name(code, "it"), language_name(code, w.labels.second))
 
 
 def _identity(w: Writer, person: dict) -> None:
@@ -79,7 +79,7 @@ def _identity(w: Writer, person: dict) -> None:
         w.row("residence", user_text(person["residenceMunicipality"]))
     permit = person.get("permit") or {}
     if permit.get("category"):
-        w.row("permit_category", pair(w.l, f"permit_{permit['category']}"))
+        w.row("permit_category", pair(w.labels, f"permit_{permit['category']}"))
         if permit.get("validUntil"):
             w.row("permit_expiry", date_text(permit["validUntil"]))
     if person.get("motherTongues"):
@@ -100,8 +100,8 @@ def _languages(w: Writer, languages: list[dict], milestones: list[dict]) -> None
     w.need(40)
     for index, skill in enumerate(skills):
         x = MARGIN + first + index * col
-        w.block(x, col - 4, w.l.it(skill), 7, bold=True)
-        w.block(x, col - 4, w.l.other(skill), 7, color=GREY, top=w.y - 18)
+        w.block(x, col - 4, w.labels.it(skill), 7, bold=True)
+        w.block(x, col - 4, w.labels.other(skill), 7, color=GREY, top=w.y - 18)
     w.y -= 40
     any_latest = False
     for lang in languages[:MAX_ITEMS]:
@@ -111,7 +111,7 @@ def _languages(w: Writer, languages: list[dict], milestones: list[dict]) -> None
         w.need(max(18 if not latest else 28, height(name, 9) + 4))
         w.lines(MARGIN, first - 6, name, 9, bold=True)
         if lang.get("motherTongue"):
-            w.text(MARGIN + first, w.y - 9, pair(w.l, "mother_tongue_value"), 9)
+            w.text(MARGIN + first, w.y - 9, pair(w.labels, "mother_tongue_value"), 9)
         else:
             for index, skill in enumerate(skills):
                 level = levels.get(skill, {}).get("level", "–")
@@ -124,8 +124,8 @@ def _languages(w: Writer, languages: list[dict], milestones: list[dict]) -> None
             any_latest = True
             fill = {"level": "/".join(dict.fromkeys(found)), "date": date_text(day)}
             said = [
-                w.l.it("latest_assessed", method=w.l.it(f"method_{method}"), **fill),
-                w.l.other("latest_assessed", method=w.l.other(f"method_{method}"), **fill),
+                w.labels.it("latest_assessed", method=w.labels.it(f"method_{method}"), **fill),
+                w.labels.other("latest_assessed", method=w.labels.other(f"method_{method}"), **fill),
             ]
             w.flow(
                 MARGIN + 12,
@@ -142,14 +142,14 @@ def _languages(w: Writer, languages: list[dict], milestones: list[dict]) -> None
                 8,
                 color=GREY,
             )
-    w.flow(MARGIN, WIDTH - 2 * MARGIN, pair(w.l, "cefr_note"), 7, color=GREY)
+    w.flow(MARGIN, WIDTH - 2 * MARGIN, pair(w.labels, "cefr_note"), 7, color=GREY)
     if any_latest:
-        w.flow(MARGIN, WIDTH - 2 * MARGIN, pair(w.l, "latest_note"), 7, color=GREY)
+        w.flow(MARGIN, WIDTH - 2 * MARGIN, pair(w.labels, "latest_note"), 7, color=GREY)
     w.y -= 4
     if milestones:
         w.heading("section_milestones")
         for milestone in milestones:
-            w.row(f"milestone_{milestone['code']}", pair(w.l, f"status_{milestone['status']}"))
+            w.row(f"milestone_{milestone['code']}", pair(w.labels, f"status_{milestone['status']}"))
 
 
 def _grouped(latest: dict[str, dict]) -> dict[tuple, list[str]]:
@@ -165,7 +165,7 @@ def _digital(w: Writer, digital: dict) -> None:
     w.heading("section_digital")
     competences = digital.get("competences", [])
     for area in digital.get("areas", []):
-        value = f"{area['level']} ({area['europass']})" if area.get("level") else pair(w.l, "not_assessed")
+        value = f"{area['level']} ({area['europass']})" if area.get("level") else pair(w.labels, "not_assessed")
         w.row(f"digital_area_{area['area']}", value)
         # Each competence by its DigComp name, in both languages, with its level.
         named = [c for c in competences if c["code"].startswith(area["area"] + ".")]
@@ -173,12 +173,12 @@ def _digital(w: Writer, digital: dict) -> None:
             w.flow(
                 MARGIN + 12,
                 WIDTH - 2 * MARGIN - 12,
-                f"{c['code']} {pair(w.l, 'digital_competence_' + c['code'])}: {c['level']}",
+                f"{c['code']} {pair(w.labels, 'digital_competence_' + c['code'])}: {c['level']}",
                 8,
                 color=GREY,
             )
         w.y -= 4 if named else 0
-    w.flow(MARGIN, WIDTH - 2 * MARGIN, pair(w.l, "digital_note"), 7, color=GREY)
+    w.flow(MARGIN, WIDTH - 2 * MARGIN, pair(w.labels, "digital_note"), 7, color=GREY)
     w.y -= 4
 
 
@@ -191,7 +191,7 @@ def _education(w: Writer, items: list[dict]) -> None:
                 user_text(e.get("title")),
                 ", ".join(x for x in (user_text(e.get("institution")), _country(w, e.get("country")), years) if x)
                 + (f" · EQF {e['eqf']}" if e.get("eqf") else ""),
-                f"{pair(w.l, 'recognition')}: {pair(w.l, 'recognition_' + e.get('recognition', 'none'))}",
+                f"{pair(w.labels, 'recognition')}: {pair(w.labels, 'recognition_' + e.get('recognition', 'none'))}",
             ]
         )
 
@@ -201,13 +201,13 @@ def _experience(w: Writer, items: list[dict]) -> None:
     for job in items[:MAX_ITEMS]:
         labels = (job.get("occupation") or {}).get("label") or {}
         title = labels.get("it") or job.get("title") or ""
-        second = labels.get(w.l.second) or (labels.get("en") if w.l.second != "it" else None)
-        period = f"{date_text(job.get('from'))} – {date_text(job.get('to')) or pair(w.l, 'ongoing')}"
+        second = labels.get(w.labels.second) or (labels.get("en") if w.labels.second != "it" else None)
+        period = f"{date_text(job.get('from'))} – {date_text(job.get('to')) or pair(w.labels, 'ongoing')}"
         w.item(
             [
                 user_text(title) + (f" / {user_text(second)}" if second and second != title else ""),
                 ", ".join(x for x in (user_text(job.get("employer")), _country(w, job.get("country")), period) if x),
-                pair(w.l, job.get("arrangement", "formal")),
+                pair(w.labels, job.get("arrangement", "formal")),
                 user_text(job.get("description")),
             ]
         )
@@ -218,13 +218,13 @@ def _skills(w: Writer, items: list[dict]) -> None:
     for skill in items[:MAX_ITEMS]:
         labels = skill.get("label") or {}
         text = labels.get("it") or labels.get("en") or skill.get("uri", "")
-        second = labels.get(w.l.second)
+        second = labels.get(w.labels.second)
         w.flow(
             MARGIN,
             WIDTH - 2 * MARGIN,
             f"• {text}"
             + (f" / {second}" if second and second != text else "")
-            + f" — {pair(w.l, 'method_' + skill.get('method', 'self_declared'))}",
+            + f" — {pair(w.labels, 'method_' + skill.get('method', 'self_declared'))}",
             8.5,
         )
         w.y -= 1
@@ -234,29 +234,29 @@ def _licences(w: Writer, items: list[dict]) -> None:
     w.heading("section_driving")
     for licence in items[:MAX_ITEMS]:
         lines = [
-            f"{pair(w.l, 'driving_category')}: {licence.get('category')}",
-            f"{pair(w.l, 'driving_country')}: {_country(w, licence.get('country'))}",
+            f"{pair(w.labels, 'driving_category')}: {licence.get('category')}",
+            f"{pair(w.labels, 'driving_country')}: {_country(w, licence.get('country'))}",
         ]
         if licence.get("validUntil"):
-            lines.append(f"{pair(w.l, 'driving_valid_until')}: {date_text(licence['validUntil'])}")
+            lines.append(f"{pair(w.labels, 'driving_valid_until')}: {date_text(licence['validUntil'])}")
         if licence.get("statusInItaly"):
             lines.append(
-                f"{pair(w.l, 'driving_status_in_italy')}: {pair(w.l, 'licence_status_' + licence['statusInItaly'])}"
+                f"{pair(w.labels, 'driving_status_in_italy')}: {pair(w.labels, 'licence_status_' + licence['statusInItaly'])}"
             )
         w.item(lines)
 
 
 def _plan(w: Writer, plan: dict) -> None:
     w.heading("section_plan")
-    w.row("plan_status", pair(w.l, f"plan_status_{plan.get('status', 'draft')}"))
+    w.row("plan_status", pair(w.labels, f"plan_status_{plan.get('status', 'draft')}"))
     for step in plan.get("steps", [])[:MAX_ITEMS]:
         status = step.get("status", "planned")
         if status == "done" and step.get("completedOn"):
-            when = pair(w.l, "step_done_on", date=date_text(step["completedOn"]))
+            when = pair(w.labels, "step_done_on", date=date_text(step["completedOn"]))
         else:
-            when = pair(w.l, f"step_status_{status}")
+            when = pair(w.labels, f"step_status_{status}")
             if step.get("dueDate") and status in ("planned", "in_progress"):
-                when += f" · {pair(w.l, 'step_due', date=date_text(step['dueDate']))}"
+                when += f" · {pair(w.labels, 'step_due', date=date_text(step['dueDate']))}"
         w.row("plan_steps", f"{user_text(step.get('title'))} — {when}")
 
 

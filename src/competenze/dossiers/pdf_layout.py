@@ -109,13 +109,13 @@ class Writer:
     """A cursor down the page, with wrapping and bilingual labels."""
 
     def __init__(self, canvas: Canvas, labels: Labels):
-        self.c, self.l, self.y = canvas, labels, HEIGHT - MARGIN
+        self.canvas, self.labels, self.y = canvas, labels, HEIGHT - MARGIN
         self.pending: str | None = None  # a section title waiting for its first content
 
     def need(self, height: float) -> None:
         """Room for `height` more (and a pending section title above it), else a new page."""
         if self.y - height - (HEADING if self.pending else 0) < FOOTER + 20:
-            self.c.showPage()
+            self.canvas.showPage()
             self.y = HEIGHT - MARGIN
         if self.pending:
             self._title(self.pending)
@@ -142,8 +142,8 @@ class Writer:
         return _reopened(lines) if FSI in text else lines
 
     def text(self, x: float, y: float, text: str, size: float, *, bold=False, right=False, color=black) -> None:
-        self.c.setFillColor(color)
-        draw(self.c, x, y, text, size, bold=bold, right=right)
+        self.canvas.setFillColor(color)
+        draw(self.canvas, x, y, text, size, bold=bold, right=right)
 
     def block(
         self,
@@ -202,19 +202,19 @@ class Writer:
 
     def _title(self, key: str) -> None:
         self.y -= 10
-        self.c.setFillColor(LIGHT)
-        self.c.rect(MARGIN, self.y - 18, WIDTH - 2 * MARGIN, 20, stroke=0, fill=1)
-        self.text(MARGIN + 4, self.y - 13, self.l.it(key), 11, bold=True)
-        self.text(WIDTH - MARGIN - 4, self.y - 13, self.l.other(key), 11, bold=True, right=True)
+        self.canvas.setFillColor(LIGHT)
+        self.canvas.rect(MARGIN, self.y - 18, WIDTH - 2 * MARGIN, 20, stroke=0, fill=1)
+        self.text(MARGIN + 4, self.y - 13, self.labels.it(key), 11, bold=True)
+        self.text(WIDTH - MARGIN - 4, self.y - 13, self.labels.other(key), 11, bold=True, right=True)
         self.y -= 26
 
     def row(self, key: str, value: str) -> None:
         """Italian label | value | translated label."""
         col = (WIDTH - 2 * MARGIN) / 3
         label, data, other = (
-            self.wrap(self.l.it(key), 8, col - 6),
+            self.wrap(self.labels.it(key), 8, col - 6),
             self.wrap(value, 9, col - 6),
-            self.wrap(self.l.other(key), 8, col),
+            self.wrap(self.labels.other(key), 8, col),
         )
         self.need(max(height(label, 8), height(data, 9), height(other, 8)))  # a row stays on its page
         heights = [

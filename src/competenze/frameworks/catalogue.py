@@ -22,9 +22,6 @@ def _load(name: str) -> dict[str, Any]:
     return json.loads(resources.files("competenze.frameworks").joinpath("data", name).read_text("utf-8"))
 
 
-# --- CEFR -------------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class Cefr:
     version: str
@@ -58,9 +55,6 @@ def cefr() -> Cefr:
         skill_labels={s["code"]: s["label"] for s in data["skills"]},
         descriptors=data["descriptors"],
     )
-
-
-# --- DigComp ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -144,9 +138,6 @@ def questionnaire() -> Questionnaire:
     return Questionnaire(version=data["version"], scale={s["value"]: s["label"] for s in data["scale"]}, items=items)
 
 
-# --- EQF, ISCED -------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class LevelScale:
     framework: str
@@ -172,9 +163,6 @@ def isced() -> LevelScale:
         {lv["level"]: lv["label"] for lv in data["levels"]},
         {lv["level"]: lv["typical_eqf"] for lv in data["levels"]},
     )
-
-
-# --- Italian L2 certificates and milestones -----------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -218,8 +206,7 @@ def milestones() -> tuple[Milestone, ...]:
     )
 
 
-# --- Closed vocabularies for API schemas, built from the data -------------------------------
-
+# Closed vocabularies for API schemas, built from the data.
 CefrLevel = StrEnum("CefrLevel", {lv: lv for lv in cefr().levels})
 CefrSkill = StrEnum("CefrSkill", {s: s for s in cefr().skills})
 DigCompCode = StrEnum("DigCompCode", {c: c for c in digcomp().competences})

@@ -14,9 +14,9 @@ from competenze.errors import problem_responses
 from competenze.organisations import service
 from competenze.organisations.schemas import (
     OrganisationCreate,
-    OrganisationPublic,
+    OrganisationOut,
     UserCreate,
-    UserPublic,
+    UserOut,
     UserUpdate,
 )
 
@@ -32,31 +32,31 @@ Admin = Annotated[Principal, Depends(require_roles("admin"))]
 UserManager = Annotated[Principal, Depends(require_roles("org_admin", "admin"))]
 
 
-@router.get("/organisations", response_model=list[OrganisationPublic], operation_id="organisations_list")
+@router.get("/organisations", response_model=list[OrganisationOut], operation_id="organisations_list")
 def list_organisations(_: AnyStaff, session: SessionDep):
     """The organisations of the network (for choosing referral and sharing recipients)."""
     return service.list_organisations(session)
 
 
-@router.post("/organisations", response_model=OrganisationPublic, status_code=201, operation_id="organisations_create")
+@router.post("/organisations", response_model=OrganisationOut, status_code=201, operation_id="organisations_create")
 def create_organisation(_: Admin, body: OrganisationCreate, session: SessionDep):
     """Add an organisation to the network (platform admins)."""
     return service.create_organisation(session, body)
 
 
-@router.get("/organisations/{organisation_id}", response_model=OrganisationPublic, operation_id="organisations_get")
+@router.get("/organisations/{organisation_id}", response_model=OrganisationOut, operation_id="organisations_get")
 def get_organisation(_: AnyStaff, organisation_id: uuid.UUID, session: SessionDep):
     """One organisation of the network."""
     return service.get_organisation(session, organisation_id)
 
 
-@router.get("/users", response_model=list[UserPublic], operation_id="users_list")
+@router.get("/users", response_model=list[UserOut], operation_id="users_list")
 def list_users(actor: UserManager, session: SessionDep, organisation_id: Annotated[uuid.UUID | None, Query()] = None):
     """Staff accounts of your organisation (admins: of any organisation)."""
     return service.list_users(session, actor, organisation_id)
 
 
-@router.post("/users", response_model=UserPublic, status_code=201, operation_id="users_create")
+@router.post("/users", response_model=UserOut, status_code=201, operation_id="users_create")
 def create_user(actor: UserManager, ctx: Access, body: UserCreate, session: SessionDep, response: Response):
     """Create a staff account in your organisation."""
     user = service.create_user(session, body, actor=actor, ctx=ctx)
@@ -64,7 +64,7 @@ def create_user(actor: UserManager, ctx: Access, body: UserCreate, session: Sess
     return user
 
 
-@router.get("/users/{user_id}", response_model=UserPublic, operation_id="users_get")
+@router.get("/users/{user_id}", response_model=UserOut, operation_id="users_get")
 def get_user(actor: UserManager, user_id: uuid.UUID, session: SessionDep, response: Response):
     """One staff account; the ETag is needed to change it."""
     user = service.get_user(session, actor, user_id)
@@ -72,7 +72,7 @@ def get_user(actor: UserManager, user_id: uuid.UUID, session: SessionDep, respon
     return user
 
 
-@router.patch("/users/{user_id}", response_model=UserPublic, operation_id="users_update")
+@router.patch("/users/{user_id}", response_model=UserOut, operation_id="users_update")
 def update_user(
     actor: UserManager,
     ctx: Access,

@@ -17,7 +17,7 @@ class OrganisationCreate(BaseModel):
     district_code: str | None = Field(default=None, max_length=20, pattern=r"^[A-Za-z0-9-]+$")
 
 
-class OrganisationPublic(BaseModel):
+class OrganisationOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: uuid.UUID
     name: str
@@ -46,7 +46,7 @@ class UserUpdate(BaseModel):
     password: Password | None = None
 
 
-class UserPublic(BaseModel):
+class UserOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: uuid.UUID
     organisation_id: uuid.UUID

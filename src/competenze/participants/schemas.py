@@ -228,7 +228,3 @@ class AccessLogEntry(BaseModel):
 class AccessLogPage(BaseModel):
     items: list[AccessLogEntry]
     next_cursor: str | None
-
-
-class DuplicateHint(BaseModel):
-    existing_id: uuid.UUID

@@ -55,9 +55,6 @@ def _check_organisation(session: Session, org_id: uuid.UUID, field: str) -> None
         raise field_error(field, "no organisation of the network with this id")
 
 
-# --- plans ----------------------------------------------------------------------------------
-
-
 def open_plan(session: Session, participant_id: uuid.UUID) -> TransitionPlan | None:
     return session.exec(
         select(TransitionPlan).where(
@@ -167,9 +164,6 @@ def touch(session: Session, plan: TransitionPlan) -> None:
 def plan_history(session: Session, ctx: AccessContext, plan: TransitionPlan) -> list:
     audit_plan(session, ctx, "plan.history", plan)
     return history.revisions(session, plan.id)
-
-
-# --- steps ----------------------------------------------------------------------------------
 
 
 def get_step(session: Session, plan: TransitionPlan, step_id: uuid.UUID) -> PlanStep:

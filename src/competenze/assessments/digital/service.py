@@ -38,6 +38,7 @@ def create(
     if data.answers is not None:
         levels, answers, version = scoring.score(data.answers), data.answers, questionnaire().version
     else:
+        assert data.levels is not None  # the schema asks for answers or levels
         levels, answers, version = {str(k): v for k, v in data.levels.items()}, None, None
     row = DigitalAssessment(
         **records.stamp(ctx, participant),

@@ -59,9 +59,6 @@ router = APIRouter(
 BASE = "/api/v1/participants/{}"
 
 
-# --- education ----------------------------------------------------------------------------
-
-
 @router.post("/education", response_model=EducationOut, status_code=201, operation_id="education_create")
 def create_education(
     participant: WritableParticipant,
@@ -117,9 +114,6 @@ def delete_education(
     require_if_match(if_match, row.version)
     records.remove(session, ctx, participant, row)
     return Response(status_code=204)
-
-
-# --- work experience ----------------------------------------------------------------------
 
 
 @router.post(
@@ -181,9 +175,6 @@ def delete_work(
     return Response(status_code=204)
 
 
-# --- skills -------------------------------------------------------------------------------
-
-
 @router.post("/skills", response_model=SkillClaimOut, status_code=201, operation_id="skills_create")
 def create_skill(
     participant: WritableParticipant,
@@ -222,9 +213,7 @@ def skills_gap(
     return service.skills_gap(session, reading(ctx, participant), participant, occupation)
 
 
-# --- single sheets: one record each, replaced as a whole -------------------------------------
-
-
+# Single sheets: one record each, replaced as a whole.
 def _sheet_routes(kind: str, path: str, schema: type[BaseModel], out: type[BaseModel], what: str) -> None:
     def view(participant, row) -> BaseModel:
         return out(

@@ -195,9 +195,6 @@ class SkillClaimOut(ProvenanceOut):
     skill_label: dict[str, str] = Field(default_factory=dict)
 
 
-# --- single sheets ----------------------------------------------------------------------
-
-
 class Ability(StrEnum):
     yes = "yes"
     partly = "partly"

@@ -54,9 +54,6 @@ def _revalidate(schema: type[BaseModel], row: Any, changes: dict) -> None:
         raise InvalidInput(str(first["msg"]).removeprefix("Value error, ")) from None
 
 
-# --- education ----------------------------------------------------------------------------
-
-
 def add_education(
     session: Session,
     ctx: AccessContext,
@@ -91,9 +88,6 @@ def update_education(
     row.updated_at = utcnow()
     records.changed(session, ctx, participant, row, "update")
     return EducationOut.model_validate(row)
-
-
-# --- work experience ----------------------------------------------------------------------
 
 
 def _work_out(session: Session, row: WorkExperience) -> WorkExperienceOut:
@@ -132,9 +126,6 @@ def update_work(
     row.updated_at = utcnow()
     records.changed(session, ctx, participant, row, "update")
     return _work_out(session, row)
-
-
-# --- skills -------------------------------------------------------------------------------
 
 
 def _skill_outs(session: Session, rows: list[SkillClaim]) -> list[SkillClaimOut]:
@@ -185,9 +176,6 @@ def skills_gap(session: Session, ctx: AccessContext, participant: Participant, o
         missing=[GapSkill(uri=u, label=labels.get(u, {})) for u in result.missing],
         coverage=result.coverage,
     )
-
-
-# --- single sheets ------------------------------------------------------------------------
 
 
 def get_sheet(session: Session, participant: Participant, kind: str) -> ParticipantSheet | None:
