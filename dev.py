@@ -7,6 +7,8 @@
 
 and, for maintainers:
 
+    python3 dev.py check   lint (ruff check), formatting (ruff format --check) and types
+                           (mypy, against mypy-baseline.txt); .ci/run runs it first
     python3 dev.py lock    re-resolve requirements/*.lock from the ranges in pyproject.toml
 
 Standard library only: this file runs before anything is installed. Everything goes into
@@ -17,6 +19,7 @@ machine installs the same packages.
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -142,6 +145,58 @@ def test(argv: list[str]) -> int:
     return subprocess.run([str(PYTHON), "-m", "pytest", *argv], cwd=ROOT, env=env).returncode
 
 
+MYPY_BASELINE = ROOT / "mypy-baseline.txt"
+MYPY_ERROR = re.compile(r"^(?P<path>[^:]+):\d+: error: (?P<message>.*?)  \[(?P<code>[a-z-]+)\]$")
+
+
+def mypy_findings() -> tuple[int, list[str]]:
+    """(mypy's exit status, its errors as baseline lines: "path: [code] message", no line numbers)."""
+    result = subprocess.run(
+        [str(PYTHON), "-m", "mypy", "--no-error-summary", "--no-pretty"], cwd=ROOT, text=True, capture_output=True
+    )
+    found = [
+        f"{m['path']}: [{m['code']}] {m['message']}" for m in map(MYPY_ERROR.match, result.stdout.splitlines()) if m
+    ]
+    return result.returncode, found
+
+
+def check(argv: list[str]) -> int:
+    """The gate before the tests. mypy-baseline.txt lists the type errors that existed when the
+    gate was introduced; a new one fails, and so does a fixed one still listed (the baseline
+    only shrinks: `python3 dev.py check --shrink-baseline` writes it without the fixed ones)."""
+    install("test")
+    failed = False
+    for command in (["ruff", "check", "."], ["ruff", "format", "--check", "."]):
+        say(" ".join(command))
+        failed |= subprocess.run([str(BIN / command[0]), *command[1:]], cwd=ROOT).returncode != 0
+    say("mypy (against mypy-baseline.txt)")
+    status, found = mypy_findings()
+    if status not in (0, 1):  # 2: mypy itself could not run (a configuration or syntax error)
+        say(f"mypy could not run (exit status {status}); run .venv/bin/mypy to see why")
+        return 1
+    listed = [line for line in MYPY_BASELINE.read_text().splitlines() if line and not line.startswith("#")]
+    new, fixed = list(found), []
+    for line in listed:
+        if line in new:
+            new.remove(line)
+        else:
+            fixed.append(line)
+    for line in new:
+        print(f"new type error: {line}")
+    if fixed and "--shrink-baseline" in argv:
+        header = [line for line in MYPY_BASELINE.read_text().splitlines() if line.startswith("#")]
+        MYPY_BASELINE.write_text("\n".join(header + sorted(found)) + "\n")
+        say(f"removed {len(fixed)} fixed error(s) from {MYPY_BASELINE.name}")
+    elif fixed:
+        for line in fixed:
+            print(f"fixed, still in the baseline: {line}")
+        say("run `python3 dev.py check --shrink-baseline` to take the fixed ones out of the baseline")
+        failed = True
+    failed |= bool(new)
+    say("check failed" if failed else f"check passed ({len(listed) - len(fixed)} known type errors left)")
+    return 1 if failed else 0
+
+
 def lock(_argv: list[str]) -> int:
     """Resolve each profile in a throw-away environment and write what it installed."""
     for profile, target in (("run", "."), ("test", ".[test]")):
@@ -159,7 +214,7 @@ def lock(_argv: list[str]) -> int:
     return 0
 
 
-COMMANDS = {"run": run, "test": test, "lock": lock}
+COMMANDS = {"run": run, "test": test, "check": check, "lock": lock}
 
 
 def main() -> int:

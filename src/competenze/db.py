@@ -146,10 +146,10 @@ def get_session(request: Request) -> Iterator[Session]:
 M = TypeVar("M", bound=SQLModel)
 
 
-def existing(session: Session, model: type[M], key: Any) -> M:
+def existing(session: Session, model: type[M], key: Any, **options: Any) -> M:
     """A row that must be there (a foreign key points at it, in this transaction): a missing
-    one is a bug to report as such, not a None to carry on with."""
-    row = session.get(model, key)
+    one is a bug to report as such, not a None to carry on with. Options go to Session.get."""
+    row = session.get(model, key, **options)
     if row is None:
         raise LookupError(f"{model.__name__} {key} is missing, although a reference to it exists")
     return row

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 from sqlalchemy.engine import Connection, Dialect, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, ResourceClosedError
 from sqlalchemy.sql.expression import Executable
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -164,6 +164,14 @@ async def in_session(request: Request, work: Callable[[Session], T]) -> T:
     return await run_in_threadpool(run)
 
 
+def _driver(connection: AnyConnection) -> Any:
+    """The DBAPI connection (sqlite3's, psycopg's) under a pooled or SQLAlchemy connection."""
+    driver = connection.connection.driver_connection
+    if driver is None:  # closed or invalidated: never within a runner's transaction
+        raise ResourceClosedError("the connection is closed")
+    return driver
+
+
 class Prepared:
     """A Core statement compiled once per database kind and run straight on the driver's
     cursor, inside the caller's transaction.
@@ -246,7 +254,7 @@ class Prepared:
     def _run(self, connection: AnyConnection, values: list[dict[str, Any]], many: bool) -> list[tuple]:
         sql, names, order, binds, results, row_type = self._for(connection.dialect)
         parameters = self._parameters(names, order, binds, values)
-        cursor = connection.connection.driver_connection.cursor()  # the driver's own, unwrapped
+        cursor = _driver(connection).cursor()  # the driver's own, unwrapped
         try:  # not _as_sqlalchemy_errors: a context manager per statement was measurable here
             if many:
                 cursor.executemany(sql, parameters)
@@ -283,7 +291,7 @@ class Prepared:
         sql, names, order, binds, _, _ = self._for(connection.dialect)
         parameters = self._parameters(names, order, binds, [values])
         explain = "EXPLAIN QUERY PLAN " if connection.dialect.name == "sqlite" else "EXPLAIN "
-        cursor = connection.connection.driver_connection.cursor()
+        cursor = _driver(connection).cursor()
         try:
             cursor.execute(explain + sql, parameters[0])
             return "\n".join(str(row[-1]) for row in cursor.fetchall())

@@ -25,6 +25,13 @@ def _locale(language: str) -> Locale | None:
         return None
 
 
+ENGLISH = Locale.parse("en")
+
+
+def _locale_or_english(language: str) -> Locale:
+    return _locale(language) or ENGLISH
+
+
 def _capitalised(name: str) -> str:
     # Italian, French, Spanish... write language names in lower case inside a sentence; on
     # their own, as a table cell or a list item, they start with a capital.
@@ -36,7 +43,7 @@ def _capitalised(name: str) -> str:
 def language_name(code: str | None, in_language: str = "it") -> str:
     if not code:
         return ""
-    locale = _locale(in_language) or _locale("en")
+    locale = _locale_or_english(in_language)
     name = locale.languages.get(CLDR_IDS.get(code, code))
     if name:
         return _capitalised(name)
@@ -48,7 +55,7 @@ def language_name(code: str | None, in_language: str = "it") -> str:
 def country_name(code: str | None, in_language: str = "it") -> str:
     if not code:
         return ""
-    locale = _locale(in_language) or _locale("en")
+    locale = _locale_or_english(in_language)
     name = locale.territories.get(code)
     if name:
         return name

@@ -19,6 +19,7 @@ from competenze.common.context import AccessContext
 from competenze.common.pagination import decode_cursor, encode_cursor
 from competenze.common.time import aware, iso_z, utcnow
 from competenze.config import Settings
+from competenze.db import existing
 from competenze.dossiers import collect, document, negotiation, signing, status, status_lists
 from competenze.dossiers.canonical import canonical_bytes
 from competenze.dossiers.models import Dossier, DossierState
@@ -198,7 +199,7 @@ def issue(
 
 
 def revoke(session: Session, ctx: AccessContext, settings: Settings, dossier: Dossier, reason: str) -> DossierOut:
-    state = session.get(DossierState, dossier.id, with_for_update=True)
+    state = existing(session, DossierState, dossier.id, with_for_update=True)
     if state.status == DossierStatus.revoked:
         raise Conflict("This dossier is already revoked.")
     now = utcnow()

@@ -10,6 +10,7 @@ from competenze.assessments.evidence import Method, live
 from competenze.assessments.experience.gap import skills_gap
 from competenze.assessments.experience.models import SkillClaim
 from competenze.common.time import today
+from competenze.db import existing
 from competenze.frameworks.esco import service as esco
 from competenze.organisations.models import Organisation
 from competenze.participants.models import Participant
@@ -94,10 +95,10 @@ def referral_out(
     }
     if redacted:
         return ReferralOut(**shown, **dict.fromkeys(ABOUT))
-    step = step or session.get(PlanStep, referral.step_id)
+    step = step or existing(session, PlanStep, referral.step_id)
     name = None
     if show_name:
-        person = session.get(Participant, referral.participant_id)
+        person = existing(session, Participant, referral.participant_id)
         name = f"{person.given_names} {person.family_name}"
     return ReferralOut(
         **shown,
