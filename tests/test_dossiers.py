@@ -537,3 +537,69 @@ def test_the_europass_xml_of_every_demo_dossier_validates_against_the_xsd(settin
     for dossier in dossiers:
         for locale in ("it", "en"):
             schema.validate(to_europass_xml(json.loads(dossier.credential), locale).decode())
+
+
+def test_a_new_renderer_never_serves_new_bytes_under_an_old_tag(case, monkeypatch):
+    # The XML and the PDF are rendered on each pull: when their renderer changes, so must
+    # their entity tags, or a client revalidating its copy keeps the old bytes forever.
+    from competenze.dossiers import negotiation
+
+    dossier = issue(case)
+    before = {
+        accept: get(case, dossier["id"], accept).headers["etag"]
+        for accept in ("application/xml", "application/pdf", "application/json")
+    }
+    monkeypatch.setitem(negotiation.RENDER_VERSIONS, negotiation.PDF, negotiation.RENDER_VERSIONS[negotiation.PDF] + 1)
+    monkeypatch.setitem(negotiation.RENDER_VERSIONS, negotiation.XML, negotiation.RENDER_VERSIONS[negotiation.XML] + 1)
+    for accept in ("application/xml", "application/pdf"):
+        revalidated = get(case, dossier["id"], accept, headers={**case["h"], "If-None-Match": before[accept]})
+        assert revalidated.status_code == 200, accept
+        assert revalidated.content
+        assert revalidated.headers["etag"] != before[accept]
+    # Stored representations are served as stored: their tags stay.
+    json_again = get(case, dossier["id"], headers={**case["h"], "If-None-Match": before["application/json"]})
+    assert json_again.status_code == 304
+
+
+def test_a_slow_pdf_does_not_hold_other_requests_on_sqlite(case, settings, monkeypatch):
+    # Rendering reads no database: the request gives up its SQLite turn before it renders, so
+    # a second request is served while the first is still rendering.
+    import threading
+    import urllib.request
+
+    from competenze.dossiers import pdf
+    from tests.test_pages import running_server
+
+    rendering, finish = threading.Event(), threading.Event()
+    real_render = pdf.render
+
+    def slow_render(*args, **kwargs):
+        rendering.set()
+        assert finish.wait(timeout=20), "the test never let the render finish"
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "render", slow_render)
+    dossier = issue(case)
+    headers = dict(case["h"])
+
+    def pull(accept: str) -> tuple[int, bytes]:
+        request = urllib.request.Request(
+            f"{base}/api/v1/dossiers/{dossier['id']}", headers={**headers, "Accept": accept}
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+
+    with running_server(settings) as base:
+        slow: dict[str, tuple[int, bytes]] = {}
+        first = threading.Thread(target=lambda: slow.setdefault("pdf", pull("application/pdf")))
+        first.start()
+        assert rendering.wait(timeout=20)
+        try:
+            status, body = pull("application/json")  # while the PDF is still being rendered
+            assert status == 200
+            assert json.loads(body)["id"] == f"urn:uuid:{dossier['id']}"
+        finally:
+            finish.set()
+            first.join(timeout=30)
+        assert slow["pdf"][0] == 200
+        assert slow["pdf"][1].startswith(b"%PDF")

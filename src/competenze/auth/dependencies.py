@@ -1,4 +1,10 @@
-"""Route dependencies that authenticate the caller and gate routes by role or scope.
+"""Route dependencies that authenticate the caller and gate routes by role.
+
+One way to authenticate a request, in two steps: valid_token checks the bearer token's
+signature and claims without the database (so a caller without a valid token hears 401 before
+anything else), then authenticate(connection, request, claims) reads, in the request's own
+transaction, whether that user or client still exists and may act. CurrentPrincipal is both
+for ordinary routes; the dossier hot path calls the same two itself (dossiers/router.py).
 
 Dependencies that touch no database are `async def`: FastAPI runs sync ones on a worker
 thread each, and those hops were a large share of a dossier pull's time.
@@ -118,8 +124,8 @@ def authenticate(connection: AnyConnection, request: Request, claims: Mapping) -
     return principal
 
 
-def current_principal(request: Request, session: SessionDep, _credentials: Bearer) -> Principal:
-    return authenticate(session.connection(), request, valid_token(request))
+def current_principal(request: Request, session: SessionDep, claims: ValidToken, _credentials: Bearer) -> Principal:
+    return authenticate(session.connection(), request, claims)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

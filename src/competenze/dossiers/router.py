@@ -1,7 +1,6 @@
 """Dossiers: issue and revoke (owning organisation), list and pull (owner and recipients),
 published keys, status lists and verification."""
 
-import hashlib
 import uuid
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
@@ -45,6 +44,7 @@ from competenze.errors import Forbidden, NotAcceptable, field_error, problem_res
 from competenze.hotpath import AnyConnection, in_session, in_transaction
 from competenze.participants.dependencies import VisibleParticipant
 from competenze.participants.idempotency import create_once
+from competenze.web.middleware import release_turn
 
 router = APIRouter(
     route_class=ApiRoute,
@@ -170,18 +170,16 @@ async def get_dossier(request: Request) -> Response:
     # hop per dependency (see hotpath.in_transaction).
     pulled = await in_transaction(request, work)
     variant = {negotiation.XML: locale, negotiation.PDF: lang or pulled.language}.get(media, "")
-    tag = hashlib.sha256(f"{pulled.sha256}|{media}|{variant}|{pulled.status}".encode()).hexdigest()[:32]
-    # A PDF is rendered on every pull, and its bytes can differ between renders of the same
-    # content (ReportLab numbers HarfBuzz's glyphs that have no character of their own in the
-    # order a process meets them): a weak validator. If-None-Match compares weakly anyway.
-    etag = f'W/"{tag}"' if media == negotiation.PDF else f'"{tag}"'
+    etag = negotiation.entity_tag(pulled.sha256, media, variant, pulled.status)
     # no-store, as every response by default (web/middleware.py): a CPI system that keeps its
     # own copy revalidates it with If-None-Match.
     headers = {"ETag": etag, "Vary": "Accept"}
-    if if_none_match and tag in [sent.strip().removeprefix("W/").strip('"') for sent in if_none_match.split(",")]:
+    if if_none_match and negotiation.matches(if_none_match, etag):
         return Response(status_code=304, headers=headers)
     if media in (negotiation.JSON, negotiation.VC_JWT):
         return Response(pulled.document, media_type=media, headers=headers)
+    # Rendering reads no database: on SQLite the next request may take its turn meanwhile.
+    release_turn(request)
     if media == negotiation.XML:
         from competenze.dossiers.europass import to_europass_xml
 

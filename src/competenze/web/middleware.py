@@ -88,13 +88,47 @@ class SQLiteTurnMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.turn = asyncio.Lock()
+        self.lock = asyncio.Lock()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] == "/healthz":
             return await self.app(scope, receive, send)
-        async with self.turn:
+        turn = Turn(self.lock)
+        scope.setdefault("state", {})[TURN] = turn
+        await turn.take()
+        try:
             await self.app(scope, receive, send)
+        finally:
+            turn.release()
+
+
+TURN = "sqlite_turn"  # where a request's Turn is kept in its scope's state
+
+
+class Turn:
+    """One request's turn through the app: released when the request ends, or earlier by
+    release_turn once it has committed and has only work without the database left."""
+
+    def __init__(self, lock: asyncio.Lock) -> None:
+        self.lock, self.held = lock, False
+
+    async def take(self) -> None:
+        await self.lock.acquire()
+        self.held = True
+
+    def release(self) -> None:
+        if self.held:
+            self.held = False
+            self.lock.release()
+
+
+def release_turn(request: Request) -> None:
+    """Let the next request through now (SQLite; nothing to do on PostgreSQL): this one's
+    transaction has committed and what it still does reads no database, such as rendering a
+    dossier's PDF or Europass XML, which took up to a second that every other request waited."""
+    turn = getattr(request.state, TURN, None)
+    if turn is not None:
+        turn.release()
 
 
 class BodyLimitMiddleware:
