@@ -145,3 +145,30 @@ def test_the_model_layer_is_below_its_package(tmp_path):
     # Reaching up pulls the service into the model layer: the module graph names the circle.
     (root / "shop" / "types.py").write_text("from competenze.shop import service\n")
     assert cycles(graph(root, modules=True)) == [["shop/models.py", "shop/service.py", "shop/types.py"]]
+
+
+def documented_layers() -> list[list[str]]:
+    """The `layers` block of CONTRIBUTING.md, bottom line first."""
+    text = (SRC.parents[1] / "CONTRIBUTING.md").read_text()
+    block = text.split("```layers\n", 1)[1].split("```", 1)[0]
+    return [line.split() for line in reversed(block.strip().splitlines())]
+
+
+def test_the_layers_in_contributing_are_the_code_s():
+    level = {name: i for i, line in enumerate(documented_layers()) for name in line}
+
+    def of(node: str) -> int:
+        if node in level:
+            return level[node]
+        assert node.endswith(".models"), f"{node} is in no line of CONTRIBUTING.md's layers"
+        return level["*.models"]
+
+    edges = graph()
+    upward = [
+        f"{a} -> {b} ({where[0]})"
+        for a, targets in edges.items()
+        for b, where in targets.items()
+        if not (of(b) < of(a) or of(a) == of(b) == level["*.models"])
+    ]
+    assert len(edges) > 15
+    assert not upward, "imports up the layers of CONTRIBUTING.md: " + "; ".join(upward)

@@ -1,7 +1,7 @@
 """A signed competence dossier (W3C VC as a dict) as a Europass XML v3.4 `SkillsPassport`.
 
 Pure, standard library only; the output validates against Cedefop's EuropassSchema.xsd v3.4.1
-(../shared/specs/europass-3.4.1). What the schema has no element for (Pre-A1, CEFR mediation
+(tests/specs/europass-3.4.1, a copy of the published schema). What the schema has no element for (Pre-A1, CEFR mediation
 and online interaction, DigComp 1-8 levels, recognition in Italy, evidence methods, licence
 categories outside the EU list) goes into the nearest free-text element instead of being lost.
 Every container is attached only once it has content, so empty sections are left out.

@@ -68,7 +68,7 @@ class DossierState(SQLModel, table=True):
 
     dossier_id: uuid.UUID = Field(sa_column=Column(Uuid, ForeignKey("dossier.id"), primary_key=True))
     # Copies of the dossier's, written with it and never changed: the visibility rule reads
-    # them here (participants/visibility.py dossier_filter) so a list page is one index walk.
+    # them here (access/visibility.py dossier_filter) so a list page is one index walk.
     participant_id: uuid.UUID = Field(sa_column=Column(Uuid, ForeignKey("participant.id"), nullable=False))
     profile: str = Field(sa_column=Column(String(10), nullable=False))
     status: str = Field(sa_column=Column(String(12), nullable=False))  # valid | superseded | revoked

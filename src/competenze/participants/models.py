@@ -72,7 +72,7 @@ class Consent(SQLModel, table=True):
     __tablename__ = "consent"
     # ix_consent_participant_recipient: does this participant's consent let this organisation
     # see them for this purpose? One index probe, asked by every dossier pull and for every
-    # row of a list page (participants/visibility.py); it also serves lookups by participant.
+    # row of a list page (access/visibility.py); it also serves lookups by participant.
     __table_args__ = (
         Index("ix_consent_participant_recipient", "participant_id", "recipient_organisation_id", "purpose"),
     )

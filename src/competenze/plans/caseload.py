@@ -17,8 +17,8 @@ from competenze.organisations.models import User
 from competenze.participants.models import Participant
 from competenze.plans import referrals, rules
 from competenze.plans.models import PlanStep, Referral, TransitionPlan
+from competenze.plans.presenters import overdue
 from competenze.plans.schemas import Caseload, CaseloadRow
-from competenze.plans.views import overdue
 
 Sort = Literal["attention", "next_due", "name"]
 FAR = date.max

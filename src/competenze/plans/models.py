@@ -103,7 +103,7 @@ class PlanStep(SQLModel, table=True):
 class Referral(SQLModel, table=True):
     __tablename__ = "referral"
     # One open referral per step at a time. ix_referral_participant_recipient: is this
-    # participant referred to this organisation? One index probe (participants/visibility.py);
+    # participant referred to this organisation? One index probe (access/visibility.py);
     # it also serves lookups by participant.
     __table_args__ = (
         Index(

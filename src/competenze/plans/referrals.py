@@ -21,11 +21,11 @@ from competenze.organisations.models import Organisation
 from competenze.participants.models import Participant
 from competenze.plans import history, rules
 from competenze.plans.models import PlanStep, Referral, TransitionPlan
+from competenze.plans.presenters import referral_out
 from competenze.plans.schemas import (
     ReferralCreate,
     ReferralOut,
 )
-from competenze.plans.views import referral_out
 
 CONSENT_PURPOSE = "referral"
 

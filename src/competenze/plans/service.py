@@ -16,6 +16,7 @@ from competenze.organisations.models import Organisation
 from competenze.participants.models import Participant
 from competenze.plans import history, rules
 from competenze.plans.models import PlanStep, TransitionPlan
+from competenze.plans.presenters import plan_out, plan_summary, state_of, steps_of
 from competenze.plans.schemas import (
     PlanCreate,
     PlanOut,
@@ -25,7 +26,6 @@ from competenze.plans.schemas import (
     StepKind,
     StepUpdate,
 )
-from competenze.plans.views import plan_out, plan_summary, state_of, steps_of
 
 
 def illegal(exc: rules.IllegalTransition) -> Conflict:

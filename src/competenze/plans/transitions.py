@@ -26,8 +26,8 @@ from competenze.participants.models import Participant
 from competenze.participants.schemas import ConsentOut
 from competenze.plans import history, outcomes, referrals, rules, service
 from competenze.plans.models import PlanStep, Referral, TransitionPlan
+from competenze.plans.presenters import plan_out, referral_out, state_of, steps_of
 from competenze.plans.schemas import PlanOut, PlanTransition, ReferralOut, ReferralTransition, StepTransition
-from competenze.plans.views import plan_out, referral_out, state_of, steps_of
 
 
 def move_plan(session: Session, ctx: AccessContext, plan: TransitionPlan, data: PlanTransition) -> PlanOut:
