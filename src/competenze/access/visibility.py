@@ -22,6 +22,7 @@ from typing import Literal
 from sqlalchemy import ColumnElement, bindparam, exists, or_
 from sqlmodel import Session, col, select
 
+from competenze.auth.dependencies import ensure_role
 from competenze.auth.principals import Principal
 from competenze.common.context import AccessContext
 from competenze.dossiers.models import Dossier, DossierState
@@ -115,10 +116,7 @@ def get_visible_participant(
 def writable_participant(session: Session, principal: Principal, participant_id: uuid.UUID) -> Participant:
     """A participant a case worker of the owning organisation changes, locked for the write
     (a row lock on PostgreSQL: writes about one participant queue up instead of interleaving)."""
-    if principal.kind != "user":
-        raise Forbidden("This route is for staff accounts; machine-client tokens cannot use it.")
-    if principal.role not in CASE_ROLES:
-        raise Forbidden(f"Your role ({principal.role}) may not do this.")
+    ensure_role(principal, CASE_ROLES)
     return get_visible_participant(session, principal, participant_id, for_update=True)
 
 
