@@ -9,7 +9,7 @@ import dev
 ROOT = Path(__file__).resolve().parents[1]
 # The number of known type errors when the gate was introduced. Lower it as errors are fixed;
 # never raise it: a new type error is fixed, not listed.
-BASELINE_CAP = 186
+BASELINE_CAP = 185
 
 
 def _listed() -> list[str]:

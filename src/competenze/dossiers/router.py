@@ -169,6 +169,7 @@ async def get_dossier(request: Request) -> Response:
     # Authentication, quota, the read and its audit row in one transaction, without a thread
     # hop per dependency (see hotpath.in_transaction).
     pulled = await in_transaction(request, work)
+    assert media is not None  # else work() answered 406
     variant = {negotiation.XML: locale, negotiation.PDF: lang or pulled.language}.get(media, "")
     etag = negotiation.entity_tag(pulled.sha256, media, variant, pulled.status)
     # no-store, as every response by default (web/middleware.py): a CPI system that keeps its
